@@ -1,0 +1,49 @@
+"""Reading and writing audio. Decoding goes through PyAV (FFmpeg), so any common format works and is
+resampled to Whisper's 16 kHz mono; a file that is not audio gets a one-line AudioError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from app.errors import AudioError
+
+SAMPLE_RATE = 16000
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """The file's audio as float32 mono at 16 kHz."""
+    if not path.exists():
+        raise AudioError(f"{path}: no such file")
+    if path.is_dir():
+        raise AudioError(f"{path}: is a directory, not an audio file")
+    if path.stat().st_size == 0:
+        raise AudioError(f"{path}: the file is empty")
+    from faster_whisper.audio import decode_audio
+
+    try:
+        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except Exception as e:  # PyAV raises many types for bad input; all mean "not readable audio"
+        raise AudioError(f"{path}: not a readable audio file ({type(e).__name__}: {e})") from None
+    if audio.size == 0:
+        raise AudioError(f"{path}: contains no audio samples (empty or truncated)")
+    return np.asarray(audio, dtype=np.float32)
+
+
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(str(path), samples, sample_rate, subtype="PCM_16")
+
+
+def duration_s(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
+    return float(len(samples)) / sample_rate
+
+
+def rms_dbfs(samples: np.ndarray) -> float:
+    """Level of a block in dBFS (-100 for digital silence), for level meters and silence checks."""
+    if samples.size == 0:
+        return -100.0
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+    return max(-100.0, 20.0 * float(np.log10(rms))) if rms > 0 else -100.0

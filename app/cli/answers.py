@@ -1,0 +1,153 @@
+"""Commands that work on answers: analyze, score, practice."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.audio import load_audio
+from app.cli.common import emit, progress_to_stderr, services
+from app.domain import KINDS, RUBRIC_FOR_KIND, Analysis, Question
+from app.errors import BankError, VivaError
+from app.practice import SessionComponents, analyze, run_session
+from app.recorder import FileRecorder, MicRecorder, Recorder
+from app.scoring.scorer import follow_up, score_answer
+from app.tts import play
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("analyze", help="transcribe an audio file, measure delivery and (optionally) score it",
+                       description="Transcribe AUDIO (any common format) with Whisper, measure fillers, pace and "
+                       "pauses, and score structure when a question or kind is given.")
+    p.add_argument("audio", type=Path, metavar="AUDIO")
+    q = p.add_mutually_exclusive_group()
+    q.add_argument("--question", metavar="ID", help="question id from the bank (sets the kind)")
+    q.add_argument("--question-text", metavar="TEXT", help="the question, when it is not in the bank")
+    p.add_argument("--kind", choices=KINDS, help="rubric to score with (behavioral=STAR, design, technical)")
+    p.add_argument("--save", action="store_true", help="store the result as an attempt in a new session")
+    p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("score", help="score a written answer against a rubric")
+    p.add_argument("--kind", choices=KINDS, required=True)
+    p.add_argument("--question-text", required=True, metavar="TEXT")
+    a = p.add_mutually_exclusive_group(required=True)
+    a.add_argument("--answer-file", type=Path, metavar="FILE")
+    a.add_argument("--answer-text", metavar="TEXT")
+    p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("practice", help="run a whole mock interview headless",
+                       description="Ask each question of a preset aloud, record the answers (microphone, or the "
+                       "given WAVs streamed at real-time pace), analyse and store everything.")
+    p.add_argument("--preset", required=True, metavar="NAME")
+    p.add_argument("--input-wav", type=Path, nargs="+", metavar="FILE",
+                   help="answers from these files, in order, instead of the microphone")
+    p.add_argument("--speak-to", type=Path, metavar="DIR", help="write the spoken questions to DIR, don't play")
+    p.add_argument("--no-tts", action="store_true", help="do not speak the questions")
+    p.add_argument("--fast", action="store_true", help="stream --input-wav files as fast as possible")
+    p.add_argument("--seed", type=int, help="seed for question choice (repeatable sessions)")
+    p.add_argument("--no-llm", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_practice)
+
+
+def _question(svc: Any, args: argparse.Namespace) -> tuple[Question | None, str, str | None]:
+    if args.question:
+        q = svc.bank.questions.get(args.question)
+        if q is None:
+            raise BankError(f"no question {args.question!r} in the bank; `viva bank list` shows them")
+        return q, q.text, args.kind or q.kind
+    return None, args.question_text or "", args.kind
+
+
+def _analysis_text(a: Analysis, follow: str | None) -> str:
+    d = a.delivery
+    lines = [f"Transcript: {a.transcript.text}", "",
+             f"Pace: {d.wpm:.0f} wpm (articulation {d.articulation_wpm:.0f}); "
+             f"fillers: {len(d.fillers)} ({d.fillers_per_100_words:.1f}/100 words); "
+             f"longest pause {d.longest_pause_s:.1f} s"]
+    if a.rubric:
+        lines.append(f"Structure ({a.rubric.rubric}): {a.rubric.score}/100")
+        for it in a.rubric.items:
+            ev = f' - "{it.evidence[0].text}"' if it.evidence else f" - {it.advice}"
+            lines.append(f"  [{'x' if it.present else ' '}] {it.id}{ev}")
+        if follow:
+            lines.append(f"Follow-up: {follow}")
+    return "\n".join(lines)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    svc = services(args)
+    question, text, kind = _question(svc, args)
+    audio = load_audio(args.audio)
+    a = analyze(audio, svc.transcriber, kind=kind, question_text=text,
+                judge=None if args.no_llm else (svc.judge if kind else None))
+    data = a.to_dict()
+    follow = follow_up(a.rubric) if a.rubric else None
+    data["follow_up"] = follow
+    if args.save:
+        sid = svc.store.create_session(None, title=f"analyze {args.audio.name}")
+        dest = svc.store.audio_path_for(sid, 1)
+        from app.audio import write_wav
+
+        write_wav(dest, audio)
+        data["attempt_id"] = svc.store.add_attempt(sid, 1, question, text or args.audio.name, dest, a)
+        data["session_id"] = sid
+        svc.store.finish_session(sid)
+    emit(data, args.json, _analysis_text(a, follow))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    svc = services(args)
+    if args.answer_file:
+        try:
+            answer = args.answer_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise VivaError(f"cannot read answer file {args.answer_file}: {e}") from None
+    else:
+        answer = args.answer_text
+    if not answer.strip():
+        raise VivaError("the answer is empty")
+    r = score_answer(RUBRIC_FOR_KIND[args.kind], args.question_text, text=answer,
+                     judge=None if args.no_llm else svc.judge)
+    data = r.to_dict()
+    data["follow_up"] = follow_up(r)
+    human = "\n".join([f"{r.rubric}: {r.score}/100"] + [
+        f"  [{'x' if i.present else ' '}] {i.id}" + (f' - "{i.evidence[0].text}"' if i.evidence else f" - {i.advice}")
+        for i in r.items])
+    emit(data, args.json, human)
+    return 0
+
+
+def cmd_practice(args: argparse.Namespace) -> int:
+    import random
+
+    svc = services(args)
+    questions = svc.bank.pick(args.preset, random.Random(args.seed))
+    recorders: list[Recorder]
+    if args.input_wav:
+        if len(args.input_wav) < len(questions):
+            progress_to_stderr(f"{len(questions)} questions but {len(args.input_wav)} answer file(s): "
+                               f"only the first {len(args.input_wav)} will be asked")
+        recorders = [FileRecorder(p, realtime=not args.fast) for p in args.input_wav]
+    else:
+        MicRecorder.check(svc.config.input_device)
+        recorders = [MicRecorder(svc.config.input_device) for _ in questions]
+    speaker = None if args.no_tts else svc.speaker
+    player = None
+    if speaker is not None and args.speak_to is None:
+        def player(p: Path) -> None:
+            play(p, svc.config.output_device)
+    comps = SessionComponents(svc.store, svc.transcriber, None if args.no_llm else svc.judge, speaker, player)
+    sid = run_session(comps, questions[:len(recorders)], recorders, preset=args.preset,
+                      prompts_dir=args.speak_to, progress=progress_to_stderr)
+    attempts = svc.store.attempts(sid)
+    emit({"session_id": sid, "attempts": len(attempts)}, args.json,
+         f"session {sid}: {len(attempts)} answer(s) stored; `viva show {sid}` for details")
+    return 0 if attempts or not questions else 1
+

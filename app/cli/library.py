@@ -1,0 +1,149 @@
+"""Commands over what Viva keeps: models, the question bank, sessions, trends and exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app.bank import validate
+from app.cli.common import emit, services
+from app.domain import KINDS
+from app.errors import VivaError
+from app.export import FORMATS
+from app.modelstore import check, load_manifest
+from app.paths import question_bank_dir
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("models", help="list the models in use, their source, size and checksum status")
+    p.add_argument("--full", action="store_true", help="re-hash every file instead of trusting earlier checks")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models)
+
+    bank = sub.add_parser("bank", help="question bank: validate, list").add_subparsers(dest="bank_cmd",
+                                                                                      required=True)
+    p = bank.add_parser("validate", help="report every problem in a question bank, with file and line")
+    p.add_argument("path", type=Path, nargs="?", help="bank directory (default: the bundled bank)")
+    p.set_defaults(func=cmd_bank_validate)
+    p = bank.add_parser("list", help="list questions, optionally filtered")
+    p.add_argument("--category")
+    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--presets", action="store_true", help="list presets instead of questions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bank_list)
+
+    p = sub.add_parser("sessions", help="list stored sessions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sessions)
+    p = sub.add_parser("show", help="show one session with its attempts")
+    p.add_argument("session", type=int, metavar="SESSION")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("trends", help="pace, fillers, pauses and rubric coverage over time")
+    p.add_argument("--category")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_trends)
+    p = sub.add_parser("export", help="export a session as Markdown, CSV or JSON")
+    p.add_argument("session", type=int, metavar="SESSION")
+    p.add_argument("--format", choices=sorted(FORMATS), required=True)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    svc = services(args)
+    rows: list[dict[str, Any]] = []
+    in_use = {svc.config.whisper_model, svc.config.llm_model}
+    for e in load_manifest().values():
+        rows.append({"name": e.name, "kind": e.kind, "in_use": e.name in in_use, "source": list(e.packages),
+                     "path": str(e.primary_path()), "size_bytes": e.size, "licence": e.licence,
+                     "status": check(e, full=args.full)})
+    for name in in_use - {r["name"] for r in rows}:
+        path = Path(name).expanduser()
+        rows.append({"name": name, "kind": "llm" if path.suffix == ".gguf" else "whisper", "in_use": True,
+                     "source": ["user file"], "path": str(path),
+                     "size_bytes": path.stat().st_size if path.is_file() else None,
+                     "licence": "", "status": "ok (not checksummed)" if path.exists() else "missing"})
+    human = "\n".join(
+        f"{'*' if r['in_use'] else ' '} {r['name']:<24} {r['kind']:<8} {(r['size_bytes'] or 0) / 1e6:7.1f} MB  "
+        f"{r['status']:<10} from {', '.join(r['source'])}" for r in rows)
+    emit(rows, args.json, human + "\n(* = in use)")
+    bad = [r for r in rows if r["in_use"] and not str(r["status"]).startswith("ok")]
+    for r in bad:
+        print(f"viva: error: model {r['name']} is {r['status']}: run `make setup` to fetch it", file=sys.stderr)
+    return 3 if bad else 0
+
+
+def cmd_bank_validate(args: argparse.Namespace) -> int:
+    root = args.path or question_bank_dir()
+    if not root.is_dir():
+        raise VivaError(f"{root}: not a question bank directory")
+    bank, problems = validate(root)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        return 5
+    print(f"{root}: ok - {len(bank.questions)} questions, {len(bank.categories)} categories, "
+          f"{len(bank.presets)} presets")
+    return 0
+
+
+def cmd_bank_list(args: argparse.Namespace) -> int:
+    bank = services(args).bank
+    if args.presets:
+        rows = [{"id": p.id, "name": p.name, "description": p.description,
+                 "slots": [asdict(s) for s in p.slots]} for p in bank.presets.values()]
+        emit(rows, args.json, "\n".join(f"{p['id']:<22} {p['name']}" for p in rows))
+        return 0
+    if args.category and args.category not in bank.categories:
+        raise VivaError(f"unknown category {args.category!r}; known: {', '.join(bank.categories)}")
+    qs = bank.filter(args.category, args.kind)
+    emit([asdict(q) for q in qs], args.json,
+         "\n".join(f"{q.id:<28} {q.category:<20} {q.kind:<10} {q.text}" for q in qs))
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    rows = services(args).store.sessions()
+    emit(rows, args.json, "\n".join(
+        f"{r['id']:>5}  {r['started_at']}  {r['status']:<11} {r['attempts']:>2} answer(s)  "
+        f"{(r['avg_wpm'] or 0):5.0f} wpm  {r['preset'] or r['title']}" for r in rows) or "no sessions yet")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = services(args).store
+    session = store.session(args.session)
+    attempts = store.attempts(args.session)
+    lines = [f"Session {session['id']} ({session['preset'] or session['title']}), {session['started_at']}, "
+             f"{session['status']}"]
+    for a in attempts:
+        score = a["results"][-1]["score"] if a["results"] else None
+        lines += [f"\n{a['position']}. {a['question_text']}",
+                  f"   {a['word_count']} words, {a['wpm'] or 0:.0f} wpm, {a['filler_count']} fillers, "
+                  f"longest pause {a['longest_pause_s'] or 0:.1f} s, structure {score if score is not None else '-'}",
+                  f"   \"{(a['transcript'] or {}).get('text', '')}\""]
+    emit({"session": session, "attempts": attempts}, args.json, "\n".join(lines))
+    return 0
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    points = services(args).store.trend(args.category)
+    emit([asdict(p) for p in points], args.json, "\n".join(
+        f"{p.created_at}  {p.category or '-':<20} {p.wpm or 0:5.0f} wpm  {p.fillers_per_100 or 0:4.1f} fillers/100  "
+        f"score {p.score if p.score is not None else '-'}" for p in points) or "no analysed answers yet")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = services(args).store
+    text = FORMATS[args.format](store, args.session)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,106 @@
+"""Use cases shared by the CLI and the GUI: analyse one answer, and run a whole practice session.
+
+Each takes its components as arguments, reports progress through a callback and honours a cancel event.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.audio import load_audio
+from app.delivery import analyze_delivery
+from app.domain import RUBRIC_FOR_KIND, Analysis, Question, Transcript
+from app.errors import NoSpeechError
+from app.recorder import Recorder
+from app.scoring.llm import Judge
+from app.scoring.scorer import score_answer
+from app.speech.transcribe import Transcriber
+from app.store import Store
+from app.tts import Speaker
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def analyze(audio: np.ndarray, transcriber: Transcriber, *, kind: str | None = None, question_text: str = "",
+            judge: Judge | None = None, progress: Progress = _quiet) -> Analysis:
+    """Transcribe, measure delivery and (when `kind` is given) score structure. Silence -> NoSpeechError."""
+    timings: dict[str, float] = {}
+    progress("transcribing")
+    t0 = time.perf_counter()
+    transcript = transcriber.transcribe(audio)
+    timings["transcribe_s"] = time.perf_counter() - t0
+    if not transcript.words:
+        raise NoSpeechError("no speech detected in the recording; check the microphone and speak up")
+    return analyze_transcript(transcript, kind=kind, question_text=question_text, judge=judge,
+                              progress=progress, timings=timings)
+
+
+def analyze_transcript(transcript: Transcript, *, kind: str | None, question_text: str, judge: Judge | None,
+                       progress: Progress = _quiet, timings: dict[str, float] | None = None) -> Analysis:
+    timings = dict(timings or {})
+    t0 = time.perf_counter()
+    delivery = analyze_delivery(transcript)
+    timings["delivery_s"] = time.perf_counter() - t0
+    rubric = None
+    if kind:
+        progress("scoring")
+        t0 = time.perf_counter()
+        rubric = score_answer(RUBRIC_FOR_KIND[kind], question_text, words=transcript.words, judge=judge)
+        timings["score_s"] = time.perf_counter() - t0
+    return Analysis(transcript, delivery, rubric, timings)
+
+
+@dataclass(frozen=True)
+class SessionComponents:
+    store: Store
+    transcriber: Transcriber
+    judge: Judge | None
+    speaker: Speaker | None
+    play: Callable[[Path], None] | None  # plays a rendered question; None: questions go to files only
+
+
+def run_session(c: SessionComponents, questions: Sequence[Question], recorders: Sequence[Recorder], *,
+                preset: str | None, prompts_dir: Path | None = None, progress: Progress = _quiet,
+                cancel: threading.Event | None = None) -> int:
+    """Ask each question (spoken), record the answer, analyse and store it. Returns the session id."""
+    cancel = cancel or threading.Event()
+    session_id = c.store.create_session(preset, title=preset or "practice")
+    status = "completed"
+    try:
+        for position, (q, rec) in enumerate(zip(questions, recorders, strict=False), start=1):
+            if cancel.is_set():
+                status = "cancelled"
+                break
+            progress(f"question {position}/{len(questions)}: {q.text}")
+            if c.speaker is not None:
+                out = (prompts_dir or c.store.audio_dir / f"session-{session_id:05d}") / f"q{position:02d}-question.wav"
+                c.speaker.render(q.text, out)
+                if c.play is not None:
+                    c.play(out)
+            dest = c.store.audio_path_for(session_id, position)
+            progress(f"recording answer {position}")
+            rec.record(dest, cancel)
+            try:
+                analysis = analyze(load_audio(dest), c.transcriber, kind=q.kind, question_text=q.text,
+                                   judge=c.judge, progress=progress)
+            except NoSpeechError as e:
+                progress(f"answer {position}: {e}")
+                continue
+            c.store.add_attempt(session_id, position, q, q.text, dest, analysis)
+            progress(f"answer {position}: {analysis.delivery.word_count} words, "
+                     f"{analysis.delivery.wpm:.0f} wpm, score {analysis.rubric.score if analysis.rubric else '-'}")
+    except BaseException:
+        c.store.finish_session(session_id, "interrupted")
+        raise
+    c.store.finish_session(session_id, status)
+    return session_id

@@ -1,0 +1,126 @@
+"""Recording answers. Every recorder writes a 16 kHz mono WAV to disk as audio arrives.
+
+`FileRecorder` streams an existing recording at real-time pace through the same path as the microphone:
+it is how users analyse recordings they already have, and how CI exercises the recording path.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import soundfile as sf
+
+from app.audio import SAMPLE_RATE, load_audio, rms_dbfs
+from app.errors import DeviceError
+
+BLOCK_S = 0.1
+LevelCallback = Callable[[float], None]
+
+
+class Recorder(Protocol):
+    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None) -> Path:
+        """Record into `dest` until `stop` is set (or the source ends); return `dest`."""
+        ...
+
+
+class _WavSink:
+    """A WAV file that is flushed to disk at least once a second while recording."""
+
+    def __init__(self, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        self.file = sf.SoundFile(str(dest), "w", samplerate=SAMPLE_RATE, channels=1, subtype="PCM_16")
+        self.last_flush = time.monotonic()
+
+    def write(self, block: np.ndarray) -> None:
+        self.file.write(block)
+        if time.monotonic() - self.last_flush >= 1.0:
+            self.file.flush()
+            self.last_flush = time.monotonic()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class FileRecorder:
+    def __init__(self, source: Path, realtime: bool = True) -> None:
+        self.source = source
+        self.realtime = realtime
+
+    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None) -> Path:
+        audio = load_audio(self.source)
+        block = int(SAMPLE_RATE * BLOCK_S)
+        sink = _WavSink(dest)
+        t0 = time.monotonic()
+        try:
+            for i, start in enumerate(range(0, len(audio), block)):
+                if stop.is_set():
+                    break
+                chunk = audio[start:start + block]
+                sink.write(chunk)
+                if on_level:
+                    on_level(rms_dbfs(chunk))
+                if self.realtime:
+                    # Pace by the clock, not by per-block sleeps, so timing errors never accumulate.
+                    stop.wait(max(0.0, t0 + (i + 1) * BLOCK_S - time.monotonic()))
+        finally:
+            sink.close()
+        return dest
+
+
+class MicRecorder:
+    """The microphone, through PortAudio (sounddevice)."""
+
+    def __init__(self, device: str | int | None = None) -> None:
+        self.device = device or None
+
+    @staticmethod
+    def check(device: str | int | None = None) -> None:
+        try:
+            import sounddevice as sd
+
+            sd.check_input_settings(device=device or None, samplerate=SAMPLE_RATE, channels=1)
+        except Exception as e:
+            raise DeviceError(f"no usable microphone ({e}); connect one or choose another input "
+                              "device in settings") from None
+
+    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None) -> Path:
+        import sounddevice as sd
+
+        self.check(self.device)
+        blocks: queue.Queue[np.ndarray] = queue.Queue()
+        failed: list[str] = []
+
+        def callback(indata: np.ndarray, frames: int, t: object, status: sd.CallbackFlags) -> None:
+            blocks.put(indata[:, 0].copy())
+
+        def finished() -> None:
+            if not stop.is_set():
+                failed.append("the input device stopped (unplugged?)")
+                stop.set()
+
+        sink = _WavSink(dest)
+        try:
+            with sd.InputStream(samplerate=SAMPLE_RATE, channels=1, dtype="float32", device=self.device,
+                                blocksize=int(SAMPLE_RATE * BLOCK_S), callback=callback,
+                                finished_callback=finished):
+                while not stop.is_set() or not blocks.empty():
+                    try:
+                        chunk = blocks.get(timeout=0.2)
+                    except queue.Empty:
+                        continue
+                    sink.write(chunk)
+                    if on_level:
+                        on_level(rms_dbfs(chunk))
+        except sd.PortAudioError as e:
+            raise DeviceError(f"recording failed: {e}; what was recorded so far is kept in {dest}") from None
+        finally:
+            sink.close()
+        if failed:
+            raise DeviceError(f"recording stopped: {failed[0]}; what was recorded so far is kept in {dest}")
+        return dest

@@ -1,0 +1,80 @@
+"""Whisper transcription with word timestamps (faster-whisper / CTranslate2), loaded lazily, one at a time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from app.audio import SAMPLE_RATE, rms_dbfs
+from app.domain import Transcript, Word
+from app.errors import ModelError
+
+# Below this level a whole recording is treated as silence without running the model (which would
+# otherwise happily "hear" phrases like "Thank you." in room noise).
+SILENCE_DBFS = -55.0
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(self, audio: np.ndarray) -> Transcript: ...
+
+
+class WhisperTranscriber:
+    """faster-whisper over a local CTranslate2 model directory. Not thread-safe: one call at a time."""
+
+    def __init__(self, model_dir: Path, device: str = "cpu", compute_type: str = "int8",
+                 cpu_threads: int = 2) -> None:
+        self.model_dir = model_dir
+        self.device = device
+        self.compute_type = compute_type
+        self.cpu_threads = cpu_threads
+        self.name = f"whisper:{model_dir.name}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.load_s = 0.0
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        if not (self.model_dir / "model.bin").exists():
+            raise ModelError(f"Whisper model not found in {self.model_dir}: run `make setup` or set "
+                             "whisper_model in the config to a CTranslate2 Whisper directory")
+        from faster_whisper import WhisperModel
+
+        t0 = time.perf_counter()
+        try:
+            self._model = WhisperModel(str(self.model_dir), device=self.device,
+                                       compute_type=self.compute_type, cpu_threads=self.cpu_threads,
+                                       local_files_only=True)
+        except Exception as e:
+            raise ModelError(f"cannot load Whisper model from {self.model_dir} ({e}); "
+                             "run `make setup` to fetch a fresh copy") from None
+        self.load_s = time.perf_counter() - t0
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        duration = len(audio) / SAMPLE_RATE
+        if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
+            return Transcript(words=(), duration_s=duration, model=self.name)
+        with self._lock:
+            self.load()
+            segments, info = self._model.transcribe(
+                audio,
+                language="en",
+                beam_size=5,
+                word_timestamps=True,
+                vad_filter=True,
+                condition_on_previous_text=False,
+            )
+            words = [
+                Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3),
+                     round(float(w.probability), 4))
+                for seg in segments
+                for w in (seg.words or [])
+                if w.word.strip()
+            ]
+        return Transcript(words=tuple(words), duration_s=duration, language=info.language, model=self.name)

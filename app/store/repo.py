@@ -1,0 +1,183 @@
+"""Reading and writing sessions, attempts and rubric results. Audio paths are relative to the data dir."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from app.domain import Analysis, Question, RubricResult
+from app.errors import StoreError
+from app.store.db import open_db, transaction
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    attempt_id: int
+    session_id: int
+    created_at: str
+    category: str | None
+    wpm: float | None
+    fillers_per_100: float | None
+    longest_pause_s: float | None
+    pauses_over_2s: int | None
+    score: int | None
+    items: dict[str, bool]
+
+
+class Store:
+    """The user's sessions on disk: `viva.db` plus `audio/` in one data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.db: sqlite_utils.Database = open_db(data_dir / "viva.db")
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    def audio_path_for(self, session_id: int, position: int, attempt_no: int = 1) -> Path:
+        """Where a new recording for this slot goes (absolute); store it with `relative()`."""
+        d = self.audio_dir / f"session-{session_id:05d}"
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return d / f"q{position:02d}-take{attempt_no}.wav"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.data_dir.resolve()))
+        except ValueError:
+            return str(path.resolve())
+
+    def absolute(self, stored: str) -> Path:
+        p = Path(stored)
+        return p if p.is_absolute() else self.data_dir / p
+
+    # -- sessions ----------------------------------------------------------------------------------
+
+    def create_session(self, preset: str | None, title: str = "") -> int:
+        with transaction(self.db):
+            cur = self.db.execute(
+                "INSERT INTO sessions (started_at, preset, title, status) VALUES (?, ?, ?, 'in_progress')",
+                [now_iso(), preset, title],
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_session(self, session_id: int, status: str = "completed") -> None:
+        with transaction(self.db):
+            self.db.execute("UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?",
+                            [now_iso(), status, session_id])
+
+    def session(self, session_id: int) -> dict[str, Any]:
+        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
+        if not rows:
+            raise StoreError(f"no session {session_id}; `viva sessions` lists them")
+        return rows[0]
+
+    def sessions(self) -> list[dict[str, Any]]:
+        return list(self.db.query("""
+            SELECT s.*, COUNT(a.id) AS attempts, AVG(a.wpm) AS avg_wpm,
+                   AVG(a.fillers_per_100) AS avg_fillers_per_100
+            FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id
+            GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC"""))
+
+    def delete_session(self, session_id: int) -> None:
+        """Remove the session, its attempts and results, and its audio files."""
+        paths = [r["audio_path"] for r in self.db.query(
+            "SELECT audio_path FROM attempts WHERE session_id = ? AND audio_path IS NOT NULL", [session_id])]
+        self.session(session_id)
+        with transaction(self.db):
+            self.db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+        for p in paths:
+            self.absolute(p).unlink(missing_ok=True)
+        shutil.rmtree(self.audio_dir / f"session-{session_id:05d}", ignore_errors=True)
+
+    # -- attempts ----------------------------------------------------------------------------------
+
+    def add_attempt(self, session_id: int, position: int, question: Question | None, question_text: str,
+                    audio: Path | None, analysis: Analysis) -> int:
+        """Store one analysed answer (and its rubric result) in a single transaction."""
+        d = analysis.delivery
+        with transaction(self.db):
+            cur = self.db.execute(
+                """INSERT INTO attempts (session_id, position, question_id, question_text, category, kind,
+                   audio_path, created_at, status, duration_s, word_count, wpm, articulation_wpm,
+                   filler_count, fillers_per_100, longest_pause_s, pauses_over_2s, silence_share,
+                   transcript_json, delivery_json, timings_json)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'analysed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [session_id, position, question.id if question else None, question_text,
+                 question.category if question else None, question.kind if question else None,
+                 self.relative(audio) if audio else None, now_iso(),
+                 d.duration_s, d.word_count, d.wpm, d.articulation_wpm, len(d.fillers),
+                 d.fillers_per_100_words, d.longest_pause_s, d.long_pauses_2s, d.silence_share,
+                 json.dumps(analysis.transcript.to_dict()), json.dumps(d.to_dict()),
+                 json.dumps(analysis.timings)],
+            )
+            attempt_id = int(cur.lastrowid or 0)
+            if analysis.rubric is not None:
+                self._insert_result(attempt_id, analysis.rubric)
+        return attempt_id
+
+    def add_result(self, attempt_id: int, result: RubricResult) -> int:
+        """Keep another rubric result for an attempt (re-scoring keeps the old ones)."""
+        with transaction(self.db):
+            return self._insert_result(attempt_id, result)
+
+    def _insert_result(self, attempt_id: int, r: RubricResult) -> int:
+        cur = self.db.execute(
+            """INSERT INTO rubric_results (attempt_id, created_at, rubric, score, model, prompt_version,
+               result_json) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [attempt_id, now_iso(), r.rubric, r.score, r.model.get("name", ""), r.prompt_version,
+             json.dumps(r.to_dict())],
+        )
+        result_id = int(cur.lastrowid or 0)
+        for item in r.items:
+            self.db.execute("INSERT INTO rubric_items VALUES (?, ?, ?, ?)",
+                            [result_id, item.id, int(item.present), item.confidence])
+        return result_id
+
+    def attempts(self, session_id: int) -> list[dict[str, Any]]:
+        rows = list(self.db.query(
+            "SELECT * FROM attempts WHERE session_id = ? ORDER BY position, id", [session_id]))
+        for row in rows:
+            row["results"] = [json.loads(r["result_json"]) for r in self.db.query(
+                "SELECT result_json FROM rubric_results WHERE attempt_id = ? ORDER BY id", [row["id"]])]
+            for key in ("transcript_json", "delivery_json", "timings_json"):
+                row[key.removesuffix("_json")] = json.loads(row.pop(key) or "null")
+        return rows
+
+    # -- trends ------------------------------------------------------------------------------------
+
+    def trend(self, category: str | None = None) -> list[TrendPoint]:
+        """One point per analysed attempt, oldest first, with its latest rubric result's items."""
+        sql = """
+            SELECT a.id, a.session_id, a.created_at, a.category, a.wpm, a.fillers_per_100,
+                   a.longest_pause_s, a.pauses_over_2s,
+                   (SELECT r.id FROM rubric_results r WHERE r.attempt_id = a.id ORDER BY r.id DESC LIMIT 1)
+                     AS result_id
+            FROM attempts a WHERE a.status = 'analysed' {where} ORDER BY a.created_at, a.id"""
+        params: list[Any] = []
+        where = ""
+        if category:
+            where, params = "AND a.category = ?", [category]
+        out = []
+        for row in self.db.query(sql.format(where=where), params):
+            score = None
+            items: dict[str, bool] = {}
+            if row["result_id"] is not None:
+                score = next(self.db.query("SELECT score FROM rubric_results WHERE id = ?",
+                                           [row["result_id"]]))["score"]
+                items = {r["item"]: bool(r["present"]) for r in self.db.query(
+                    "SELECT item, present FROM rubric_items WHERE result_id = ?", [row["result_id"]])}
+            out.append(TrendPoint(row["id"], row["session_id"], row["created_at"], row["category"],
+                                  row["wpm"], row["fillers_per_100"], row["longest_pause_s"],
+                                  row["pauses_over_2s"], score, items))
+        return out

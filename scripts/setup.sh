@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Idempotent set-up: Debian packages, the .venv with Viva installed editable, and the models.
+# Usage: scripts/setup.sh [--all-models]
+#   --all-models  also fetch the optional models the test suite and benches use (Whisper base, Gemma 3 270M)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODEL_SET=default
+[[ "${1:-}" == "--all-models" ]] && MODEL_SET=all
+
+APT_PACKAGES=(
+  python3 python3-venv python3-pip build-essential cmake git
+  espeak-ng libportaudio2 libsndfile1 alsa-utils
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+  xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+
+# Re-install only when the dependency list changed (the stamp holds pyproject.toml's hash).
+stamp=.venv/.viva-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
+  echo "setup: installing Python packages (the first time, llama-cpp-python compiles llama.cpp: ~7 min on 2 cores)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+    .venv/bin/python -m pip install -q -e '.[dev]'
+  echo "$want" > "$stamp"
+fi
+
+.venv/bin/python -m app.modelstore fetch --set "$MODEL_SET"
