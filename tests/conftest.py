@@ -1,0 +1,33 @@
+"""Shared fixtures. Tests use the real models fetched by scripts/setup.sh, real audio and a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SPEECH = Path(__file__).parent / "data" / "speech"
+
+
+@pytest.fixture
+def speech_dir() -> Path:
+    return SPEECH
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh VIVA_HOME (data dir and config) for the test."""
+    h = tmp_path / "viva-home"
+    monkeypatch.setenv("VIVA_HOME", str(h))
+    yield h
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    d = Path(os.environ.get("VIVA_TEST_OUTPUT", Path(__file__).parent.parent / "test-output"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d

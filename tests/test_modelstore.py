@@ -1,0 +1,66 @@
+"""Model manifest, checksum verification and the one-line fix-it errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from app.errors import ModelError
+from app.modelstore import check, load_manifest, require
+
+
+def make_root(tmp_path: Path, content: bytes) -> Path:
+    root = tmp_path / "models"
+    (root / "tiny").mkdir(parents=True)
+    manifest = {"models": [{
+        "name": "tiny", "kind": "llm", "set": "default", "description": "d", "licence": "l",
+        "packages": ["some-pkg==1.0"],
+        "files": [{"path": "m.gguf", "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+                   "from": ["some_pkg/m.gguf"]}],
+    }]}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    return root
+
+
+def test_missing_ok_and_corrupt(tmp_path: Path) -> None:
+    content = b"GGUF" + bytes(range(200))
+    root = make_root(tmp_path, content)
+    entry = load_manifest(root)["tiny"]
+    assert check(entry) == "missing"
+    with pytest.raises(ModelError, match="make setup"):
+        require(entry)
+    target = root / "tiny" / "m.gguf"
+    target.write_bytes(content)
+    assert check(entry) == "ok"
+    assert require(entry) == target
+    # Same size, one byte flipped: only the hash can tell.
+    target.write_bytes(content[:-1] + b"\x00")
+    os.utime(target, ns=(1, 1))  # a changed mtime invalidates the stamp from the earlier check
+    assert check(entry).startswith("corrupt") and "checksum" in check(entry)
+    target.write_bytes(content[:10])
+    assert "bytes, expected" in check(entry)
+    with pytest.raises(ModelError) as e:
+        require(entry)
+    assert "\n" not in str(e.value)
+
+
+def test_bundled_manifest_is_consistent() -> None:
+    manifest = load_manifest()
+    assert {"whisper-tiny.en", "smollm2-135m-instruct", "whisper-base", "gemma3-270m"} <= set(manifest)
+    defaults = [e for e in manifest.values() if e.set == "default"]
+    assert {e.kind for e in defaults} == {"whisper", "llm"}
+    for e in manifest.values():
+        assert e.packages and all("==" in p for p in e.packages)
+        for f in e.files:
+            assert len(f.sha256) == 64 and f.size > 0 and f.sources
+
+
+@pytest.mark.models
+def test_fetched_default_models_verify() -> None:
+    for e in load_manifest().values():
+        if e.set == "default":
+            assert check(e, full=True) == "ok", e.name
