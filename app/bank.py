@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,29 @@ class Bank:
         """Questions for one run of a preset, in slot order, never the same question twice."""
         if preset_id not in self.presets:
             raise BankError(f"unknown preset {preset_id!r}; known: {', '.join(sorted(self.presets))}")
-        rng = rng or random.Random()
-        chosen: list[Question] = []
-        for slot in self.presets[preset_id].slots:
-            pool = [q for q in self.filter(slot.category, slot.kind, slot.difficulty) if q not in chosen]
-            chosen.extend(rng.sample(pool, slot.count))
-        return chosen
+        picked = allocate(self, self.presets[preset_id].slots, rng or random.Random())
+        if picked is None:
+            raise BankError(f"preset {preset_id!r} asks for more questions than the bank has")
+        return [q for per_slot in picked for q in per_slot]
+
+
+def _specificity(slot: PresetSlot) -> int:
+    return (slot.kind is not None) + (slot.difficulty is not None)
+
+
+def allocate(bank: Bank, slots: Sequence[PresetSlot], rng: random.Random) -> list[list[Question]] | None:
+    """Distinct questions for each slot (None if impossible). The most constrained slots draw first, so a
+    broad slot never takes the only questions a narrow one could use."""
+    out: list[list[Question]] = [[] for _ in slots]
+    taken: set[str] = set()
+    for i in sorted(range(len(slots)), key=lambda k: -_specificity(slots[k])):
+        s = slots[i]
+        pool = [q for q in bank.filter(s.category, s.kind, s.difficulty) if q.id not in taken]
+        if len(pool) < s.count:
+            return None
+        out[i] = rng.sample(pool, s.count)
+        taken.update(q.id for q in out[i])
+    return out
 
 
 class _Collector:
@@ -184,6 +202,7 @@ def _presets(root: Path, categories: dict[str, str], questions: dict[str, Questi
             c.add(path, line_of(p), "each preset needs 'id', 'name' and 'slots'")
             continue
         slots: list[PresetSlot] = []
+        before = len(c.problems)
         for s in p["slots"] or []:
             if not isinstance(s, LineDict) or s.get("category") not in categories:
                 got = s.get("category") if isinstance(s, dict) else s
@@ -201,6 +220,9 @@ def _presets(root: Path, categories: dict[str, str], questions: dict[str, Questi
             elif available < slot.count:
                 c.add(path, line_of(s), f"slot asks for {slot.count} question(s) but the bank has {available}")
             slots.append(slot)
+        partial = Bank(categories, questions, {})
+        if len(c.problems) == before and slots and allocate(partial, slots, random.Random(0)) is None:
+            c.add(path, line_of(p, "slots"), "the slots together ask for more distinct questions than the bank has")
         if p["id"] in out:
             c.add(path, line_of(p, "id"), f"duplicate preset id {p['id']!r}")
         out[p["id"]] = Preset(p["id"], str(p["name"]), str(p.get("description", "")), tuple(slots))

@@ -66,13 +66,11 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:
         if key not in known:
             raise ConfigError(f"{where}: unknown setting {key!r}")
         default = getattr(cls(), key)
-        if isinstance(default, bool) or not isinstance(default, int | float | str):
-            out[key] = value
-            continue
-        try:
-            out[key] = type(default)(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: {key} must be a {type(default).__name__}, got {value!r}") from None
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # 130 is fine where 130.0 is expected
+        if type(value) is not type(default):
+            raise ConfigError(f"{where}: {key} must be a {type(default).__name__}, got {value!r}")
+        out[key] = value
     return out
 
 
@@ -97,6 +95,8 @@ def load(path: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the config file ({e.strerror})") from None
     return from_dict(data, str(path))
 
 

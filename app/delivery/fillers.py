@@ -41,6 +41,9 @@ def find_fillers(words: Sequence[Word]) -> list[FillerItem]:
     while i < len(words):
         w = words[i]
         n = norm(w.text)
+        if (i > 0 and n and n not in FILLED_PAUSES and n == norm(words[i - 1].text)
+                and not ends_clause(words[i - 1].text)):
+            out.append(FillerItem(f"{n} {n}", words[i - 1].start, w.end, "repetition"))
         if n in FILLED_PAUSES:
             out.append(FillerItem(n, w.start, w.end, "filled_pause"))
             i += 1
@@ -56,9 +59,6 @@ def find_fillers(words: Sequence[Word]) -> list[FillerItem]:
                     break
             if hit:
                 break
-        if hit:
-            continue
-        if i > 0 and n and n == norm(words[i - 1].text) and not ends_clause(words[i - 1].text):
-            out.append(FillerItem(f"{n} {n}", words[i - 1].start, w.end, "repetition"))
-        i += 1
+        if not hit:
+            i += 1
     return out

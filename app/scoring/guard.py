@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import re
 
+_WHO = r"(grader|graders|evaluator|scorer|judge|assistant|ai|a\.i\.|model|llm|language model|chatbot|gpt)"
 _ADDRESSED_TO_GRADER = re.compile(
-    r"""(
-        \b(ignore|disregard|forget|override)\b.{0,40}\b(rubric|instructions?|prompt|above|previous|prior|rules?|criteria)\b
-      | \b(grader|graders|evaluator|scorer|scoring (model|system)|judge|assistant|language model|llm|ai model)\b
-      | \bmark\b.{0,30}\b(present|complete|true|yes|pass(ed)?|full marks)\b
-      | \b(score|grade|rate)\s+(this|me|the answer|my answer)\b
-      | \b(all|every|each)\s+(items?|criteria|components?|parts?)\s+(are|is|as)\s+(present|complete|met)\b
-      | \b(system|developer)\s*(prompt|message|:)
-      | </?\s*\|?\s*(system|assistant|user|im_start|im_end|s|inst)\s*\|?\s*>
+    rf"""(
+        # speaking to the grader: "Grader: ...", "Dear evaluator, ...", "Note to the AI: ..."
+        ^\W*(dear\s+|hey\s+|attention\s+|to\s+the\s+)?(the\s+)?{_WHO}\s*[:,]
+      | \b(note|message|instructions?|reminder)\s+(to|for)\s+(the\s+|any\s+)?{_WHO}\b
+      # instructions about the grading itself
+      | \b(ignore|disregard|forget|override|bypass)\b.{{0,40}}\b(rubrics?|instructions?|prompts?|criteria|grading|scoring|guidelines)\b
+      | \bmark\b.{{0,30}}\b(items?|criteria|criterion|components?|everything|all\s+(of\s+)?(them|these|four|three)|each\s+one|this\s+answer|the\s+answer|my\s+answer)\b.{{0,20}}\b(present|complete|true|met|passed|yes|correct)\b
+      | \b(score|grade|rate)\s+(this\s+answer|my\s+answer|me)\b
+      | \bgive\s+(me|this\s+answer|my\s+answer|the\s+answer)\s+(a\s+|an\s+|full\s+|the\s+)?(perfect\s+|maximum\s+|top\s+)?(score|marks|grade|\d+)
+      | \b(all|every|each)\s+(rubric\s+)?(items?|criteria|components?|parts?)\s+(are|is|as|should\s+be)\s+(present|complete|met)\b
+      # chat-template role tags and fake structured verdicts
+      | ^\W*(system|developer|assistant|user)\s*:
+      | </?\s*\|?\s*(system|assistant|user|im_start|im_end|s|inst|start_of_turn|end_of_turn)\s*\|?\s*>
       | \[/?\s*(inst|system)\s*\]
-      | \{\s*["'][a-z_]+["']\s*:
+      | \{{\s*["'][a-z_]+["']\s*:
       | ["'](present|score|verdict)["']\s*:
     )""",
     re.IGNORECASE | re.VERBOSE,

@@ -12,6 +12,10 @@ import numpy as np
 from app.audio import SAMPLE_RATE, rms_dbfs
 from app.domain import Transcript, Word
 from app.errors import ModelError
+from app.speech.merge import merge_fillers
+
+FILLER_PROMPT = "Um, uh, hmm, er, ah."
+METHODS = ("viva", "plain", "prompted")
 
 # Below this level a whole recording is treated as silence without running the model (which would
 # otherwise happily "hear" phrases like "Thank you." in room noise).
@@ -28,7 +32,10 @@ class WhisperTranscriber:
     """faster-whisper over a local CTranslate2 model directory. Not thread-safe: one call at a time."""
 
     def __init__(self, model_dir: Path, device: str = "cpu", compute_type: str = "int8",
-                 cpu_threads: int = 2) -> None:
+                 cpu_threads: int = 2, method: str = "viva") -> None:
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}")
+        self.method = method
         self.model_dir = model_dir
         self.device = device
         self.compute_type = compute_type
@@ -56,25 +63,35 @@ class WhisperTranscriber:
                              "run `make setup` to fetch a fresh copy") from None
         self.load_s = time.perf_counter() - t0
 
+    def _pass(self, audio: np.ndarray, prompt: str | None, vad: bool) -> tuple[list[Word], str]:
+        segments, info = self._model.transcribe(
+            audio,
+            language="en",
+            beam_size=5,
+            word_timestamps=True,
+            vad_filter=vad,
+            condition_on_previous_text=False,
+            initial_prompt=prompt,
+        )
+        words = [
+            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
+            for seg in segments
+            for w in (seg.words or [])
+            if w.word.strip()
+        ]
+        return words, info.language
+
     def transcribe(self, audio: np.ndarray) -> Transcript:
         duration = len(audio) / SAMPLE_RATE
         if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
             return Transcript(words=(), duration_s=duration, model=self.name)
         with self._lock:
             self.load()
-            segments, info = self._model.transcribe(
-                audio,
-                language="en",
-                beam_size=5,
-                word_timestamps=True,
-                vad_filter=True,
-                condition_on_previous_text=False,
-            )
-            words = [
-                Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3),
-                     round(float(w.probability), 4))
-                for seg in segments
-                for w in (seg.words or [])
-                if w.word.strip()
-            ]
-        return Transcript(words=tuple(words), duration_s=duration, language=info.language, model=self.name)
+            if self.method == "prompted":
+                words, language = self._pass(audio, FILLER_PROMPT, vad=True)
+            else:
+                words, language = self._pass(audio, None, vad=True)
+                if self.method == "viva" and words:
+                    prompted, _ = self._pass(audio, FILLER_PROMPT, vad=False)
+                    words = merge_fillers(words, prompted, audio)
+        return Transcript(words=tuple(words), duration_s=duration, language=language, model=self.name)
