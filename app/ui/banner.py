@@ -1,0 +1,52 @@
+"""A dismissable message strip at the top of the window: where user-facing errors go, never a traceback."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+_STYLES = {
+    "error": "background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; border-radius: 4px;",
+    "info": "background: #e8f4fd; color: #0d3c61; border: 1px solid #b6dcfb; border-radius: 4px;",
+}
+
+
+class Banner(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.kind = ""
+        self.label = QLabel(self)
+        self.label.setObjectName("bannerText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(self)
+        close.setText("\u2715")
+        close.setToolTip("Dismiss")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.clear)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self._show("error", text)
+
+    def show_info(self, text: str) -> None:
+        self._show("info", text)
+
+    def clear(self) -> None:
+        self.kind = ""
+        self.label.clear()
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def _show(self, kind: str, text: str) -> None:
+        self.kind = kind
+        self.setStyleSheet(f"#banner {{ {_STYLES[kind]} }}")
+        self.label.setText(text)
+        self.show()

@@ -1,0 +1,57 @@
+"""How stored values read on screen: dates in local time, numbers with a dash for "not measured"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from app.domain import Preset
+
+DASH = "\u2014"
+
+
+def local_time(iso: str | None) -> str:
+    """A stored UTC ISO timestamp as local "YYYY-MM-DD HH:MM"; unparseable text is shown as is."""
+    if not iso:
+        return DASH
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return DASH
+    return f"{value:.{decimals}f}"
+
+
+def question_count(preset: Preset) -> int:
+    return sum(slot.count for slot in preset.slots)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def latest_score(attempt: Mapping[str, Any]) -> int | None:
+    """The structure score of an attempt's most recent rubric result (re-scoring keeps old ones)."""
+    results = attempt.get("results") or []
+    return int(results[-1]["score"]) if results else None
+
+
+def transcript_text(attempt: Mapping[str, Any]) -> str:
+    transcript = attempt.get("transcript") or {}
+    return str(transcript.get("text", ""))
+
+
+def session_headline(session: Mapping[str, Any] | None) -> str:
+    """One line about a session row from `Store.sessions()`, or the empty state."""
+    if session is None:
+        return "No sessions yet"
+    parts = [local_time(session.get("started_at")), plural(int(session.get("attempts") or 0), "answer")]
+    wpm = session.get("avg_wpm")
+    if wpm is not None:
+        parts.append(f"{wpm:.0f} wpm average")
+    return "Last session: " + " \u00b7 ".join(parts)

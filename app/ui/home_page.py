@@ -1,0 +1,111 @@
+"""The home screen: pick an interview preset and start, see how the last session went."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Preset
+from app.ui.formatting import plural, question_count, session_headline
+
+PRESET_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class HomePage(QWidget):
+    start_requested = Signal(str)  # preset id
+    analyse_requested = Signal()
+    history_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("homePage")
+
+        title = QLabel("Mock interview practice", self)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+
+        self.last_session = QLabel(session_headline(None), self)
+        self.last_session.setObjectName("lastSession")
+
+        self.presets = QListWidget(self)
+        self.presets.setObjectName("presets")
+        self.presets.setWordWrap(True)
+        self.presets.setSpacing(4)
+        self.presets.setAlternatingRowColors(True)
+        self.presets.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.presets.itemActivated.connect(lambda _item: self._start())
+
+        self.start_button = QPushButton("Start interview", self)
+        self.start_button.setObjectName("startButton")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self._start)
+        analyse = QPushButton("Analyse a recording\u2026", self)
+        analyse.clicked.connect(self.analyse_requested)
+        history = QPushButton("History", self)
+        history.clicked.connect(self.history_requested)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addStretch(1)
+        buttons.addWidget(analyse)
+        buttons.addWidget(history)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(self.last_session)
+        layout.addSpacing(8)
+        layout.addWidget(QLabel("Choose an interview:", self))
+        layout.addWidget(self.presets, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def set_presets(self, presets: Iterable[Preset]) -> None:
+        self.presets.clear()
+        for p in presets:
+            n = question_count(p)
+            item = QListWidgetItem(f"{p.name}  \u00b7  {plural(n, 'question')}\n{p.description}")
+            item.setData(PRESET_ID_ROLE, p.id)
+            item.setToolTip(p.description)
+            self.presets.addItem(item)
+        if self.presets.count():
+            self.presets.setCurrentRow(0)
+        self._update_buttons()
+
+    def set_last_session(self, session: Mapping[str, Any] | None) -> None:
+        """`session` is the newest row of `Store.sessions()`, or None when there are none."""
+        self.last_session.setText(session_headline(session))
+
+    def preset_ids(self) -> list[str]:
+        return [str(self.presets.item(i).data(PRESET_ID_ROLE)) for i in range(self.presets.count())]
+
+    def selected_preset(self) -> str | None:
+        item = self.presets.currentItem()
+        return None if item is None else str(item.data(PRESET_ID_ROLE))
+
+    def select_preset(self, preset_id: str) -> None:
+        if preset_id in (ids := self.preset_ids()):
+            self.presets.setCurrentRow(ids.index(preset_id))
+
+    def _start(self) -> None:
+        preset = self.selected_preset()
+        if preset is not None:
+            self.start_requested.emit(preset)
+
+    def _update_buttons(self) -> None:
+        self.start_button.setEnabled(self.selected_preset() is not None)

@@ -1,0 +1,90 @@
+"""The sessions table's model: rows from `Store.sessions()`, shown formatted, sorted by their raw values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from app.ui.formatting import local_time, number
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    display: Callable[[Row], str]
+    sort_key: Callable[[Row], Any]
+    numeric: bool = False
+
+
+def _num(key: str) -> Callable[[Row], float]:
+    # Sessions without answers have no averages: sort them below every measured one.
+    return lambda r: -1.0 if r.get(key) is None else float(r[key])
+
+
+class SessionsModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._preset_names: Mapping[str, str] = {}
+        self.columns: tuple[Column, ...] = (
+            Column("Date", lambda r: local_time(r.get("started_at")), lambda r: r.get("started_at") or ""),
+            Column("Interview", self._preset_label, lambda r: self._preset_label(r).casefold()),
+            Column("Status", lambda r: str(r.get("status", "")).replace("_", " "),
+                   lambda r: str(r.get("status", ""))),
+            Column("Answers", lambda r: str(r.get("attempts") or 0), lambda r: int(r.get("attempts") or 0), True),
+            Column("Avg wpm", lambda r: number(r.get("avg_wpm")), _num("avg_wpm"), True),
+            Column("Fillers / 100 words", lambda r: number(r.get("avg_fillers_per_100"), 1),
+                   _num("avg_fillers_per_100"), True),
+        )
+
+    def set_sessions(self, rows: Sequence[Row], preset_names: Mapping[str, str] | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._preset_names = dict(preset_names or {})
+        self.endResetModel()
+
+    def session(self, row: int) -> Row:
+        return self._rows[row]
+
+    def _preset_label(self, r: Row) -> str:
+        preset = r.get("preset")
+        if preset:
+            return self._preset_names.get(preset, str(preset))
+        return str(r.get("title") or "Single recording")
+
+    # -- QAbstractTableModel -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == SORT_ROLE:
+            return column.sort_key(row)
+        if role == SESSION_ID_ROLE:
+            return int(row["id"])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None

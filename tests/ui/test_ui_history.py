@@ -1,0 +1,93 @@
+"""History lists sessions from a real SQLite store; selecting one shows its answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.delivery import analyze_delivery
+from app.domain import Analysis, Evidence, ItemVerdict, Question, RubricResult, Transcript, Word
+from app.store import Store
+from app.ui.main_window import MainWindow
+
+QUESTION = Question("conflict-teammate", "behavioral", "behavioral", "medium", 120,
+                    "Tell me about a time you disagreed with a teammate.", ("a", "b", "c"))
+
+
+def analysis(text: str, seconds_per_word: float, score: int) -> Analysis:
+    words = tuple(Word(w, i * seconds_per_word, (i + 0.8) * seconds_per_word)
+                  for i, w in enumerate(text.split()))
+    transcript = Transcript(words, duration_s=len(words) * seconds_per_word, model="test")
+    rubric = RubricResult("star", (ItemVerdict("situation", True, 0.9, (Evidence(words[0].text, 0.0, 0.4),)),
+                                   ItemVerdict("result", False, 0.2, (), "Say how it ended.")),
+                          score, ("Close with the outcome.",), {"name": "test"}, "1")
+    return Analysis(transcript, analyze_delivery(transcript), rubric, {})
+
+
+@pytest.fixture
+def stored(viva_home: Path) -> dict[str, int]:
+    store = Store(viva_home)
+    first = store.create_session("behavioral-round", title="Behavioral round")
+    a1 = store.add_attempt(first, 1, QUESTION, QUESTION.text, None,
+                           analysis("last year at my previous job um we argued about the cold start", 0.4, 40))
+    store.add_result(a1, RubricResult("star", (), 75, (), {"name": "test"}, "1"))  # a re-score: latest wins
+    store.add_attempt(first, 2, None, "Why do you want this role?",
+                      None, analysis("because I like building speech tools", 0.5, 50))
+    store.finish_session(first)
+    empty = store.create_session(None, title="analyze x.wav")
+    store.finish_session(empty, "cancelled")
+    return {"with_answers": first, "empty": empty}
+
+
+def test_history_lists_stored_sessions(window: MainWindow, stored: dict[str, int]) -> None:
+    window.history_action.trigger()
+    page = window.history
+    assert window.stack.currentWidget() is page
+    assert page.session_count() == 2
+    rows = {page.display_text(r, 1): [page.display_text(r, c) for c in range(6)] for r in range(2)}
+    behavioral = rows["Behavioral round"]
+    assert behavioral[2] == "completed" and behavioral[3] == "2"
+    assert float(behavioral[4]) > 0 and float(behavioral[5]) >= 0
+    assert rows["analyze x.wav"][2:] == ["cancelled", "0", "\u2014", "\u2014"]
+
+
+def test_history_is_sortable(window: MainWindow, stored: dict[str, int]) -> None:
+    window.show_history()
+    page = window.history
+    page.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert [page.display_text(r, 3) for r in range(2)] == ["0", "2"]
+    page.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    assert [page.display_text(r, 3) for r in range(2)] == ["2", "0"]
+
+
+def test_selecting_a_session_shows_its_answers(window: MainWindow, stored: dict[str, int]) -> None:
+    window.show_history()
+    page = window.history
+    assert page.attempts.attempt_count() == 0
+    assert page.select_session(stored["with_answers"])
+    panel = page.attempts
+    assert panel.attempt_count() == 2
+    assert panel.cell_text(0, 1) == QUESTION.text
+    assert panel.cell_text(0, 4) == "75/100"  # the latest result, not the first
+    assert panel.cell_text(1, 4) == "50/100"
+    assert panel.cell_text(0, 3) == "1"  # "um"
+    assert int(panel.cell_text(0, 2)) > 0
+    assert "cold start" in panel.transcript.toPlainText()
+    panel.table.selectRow(1)
+    assert panel.transcript.toPlainText() == "because I like building speech tools"
+    assert "Why do you want this role?" in panel.question.text()
+
+    assert page.select_session(stored["empty"])
+    assert panel.attempt_count() == 0
+    assert "no analysed answers" in panel.heading.text()
+
+
+def test_history_refresh_keeps_the_selection(window: MainWindow, stored: dict[str, int]) -> None:
+    window.show_history()
+    window.history.select_session(stored["with_answers"])
+    window.show_home()
+    window.show_history()
+    assert window.history.selected_session() == stored["with_answers"]
+    assert window.history.attempts.attempt_count() == 2
