@@ -3,6 +3,7 @@ resampled to Whisper's 16 kHz mono; a file that is not audio gets a one-line Aud
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,14 +14,57 @@ from app.errors import AudioError
 SAMPLE_RATE = 16000
 
 
-def load_audio(path: Path) -> np.ndarray:
-    """The file's audio as float32 mono at 16 kHz."""
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise AudioError(f"{path}: no such file")
     if path.is_dir():
         raise AudioError(f"{path}: is a directory, not an audio file")
     if path.stat().st_size == 0:
         raise AudioError(f"{path}: the file is empty")
+
+
+def iter_audio_blocks(path: Path, block_s: float = 1.0) -> Iterator[np.ndarray]:
+    """The file's audio as float32 mono 16 kHz blocks, decoded as it is read: memory stays bounded however
+    long the recording is. Any sample rate or channel count is resampled and mixed down."""
+    import av
+
+    _check_file(path)
+    # s16 like faster-whisper's own decoder: its down-mix keeps levels in range (float sums can exceed 1.0).
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    block = int(block_s * SAMPLE_RATE)
+    buf: list[np.ndarray] = []
+    have = 0
+    produced = 0
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise AudioError(f"{path}: has no audio stream")
+            for frame in container.decode(audio=0):
+                for out in resampler.resample(frame):
+                    samples = out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+                    buf.append(samples)
+                    have += len(samples)
+                    while have >= block:
+                        joined = np.concatenate(buf)
+                        yield joined[:block]
+                        produced += block
+                        buf, have = [joined[block:]], have - block
+            for out in resampler.resample(None):
+                buf.append(out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0)
+    except AudioError:
+        raise
+    except Exception as e:  # PyAV raises many types for bad input; all mean "not readable audio"
+        raise AudioError(f"{path}: not a readable audio file ({type(e).__name__}: {e})") from None
+    tail = np.concatenate(buf) if buf else np.zeros(0, dtype=np.float32)
+    if produced + len(tail) == 0:
+        raise AudioError(f"{path}: contains no audio samples (empty or truncated)")
+    if len(tail):
+        yield tail
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """The file's audio as float32 mono at 16 kHz."""
+    _check_file(path)
     from faster_whisper.audio import decode_audio
 
     try:

@@ -103,6 +103,14 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Span:
+    start: float
+    end: float
+    text: str
+    probability: float  # mean word probability over the stretch
+
+
+@dataclass(frozen=True)
 class Delivery:
     duration_s: float
     speaking_s: float
@@ -117,6 +125,10 @@ class Delivery:
     long_pauses_2s: int
     longest_pause_s: float
     silence_share: float
+    pace_windows: tuple[tuple[float, float], ...] = ()  # (window start s, wpm) per 15 s
+    first_substantive_s: float | None = None  # when the first real content word starts
+    low_confidence: tuple[Span, ...] = ()  # stretches the recogniser was unsure of
+    targets: dict[str, Any] = field(default_factory=dict)  # each figure's target and whether it is met
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +151,10 @@ class Delivery:
                 "silence_share": round(self.silence_share, 3),
                 "items": [{"start": p.start, "end": p.end} for p in self.pauses],
             },
+            "pace_windows": [{"start": s, "wpm": round(w, 1)} for s, w in self.pace_windows],
+            "first_substantive_s": self.first_substantive_s,
+            "low_confidence": [asdict(s) for s in self.low_confidence],
+            "targets": self.targets,
         }
 
 

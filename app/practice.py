@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from app.audio import load_audio
+from app.audio import SAMPLE_RATE, iter_audio_blocks
+from app.config import Targets
 from app.delivery import analyze_delivery
 from app.domain import RUBRIC_FOR_KIND, Analysis, Question, Transcript
 from app.errors import NoSpeechError
 from app.recorder import Recorder
 from app.scoring.llm import Judge
 from app.scoring.scorer import score_answer
+from app.speech.streaming import StreamingTranscription, WordsCallback
 from app.speech.transcribe import Transcriber
 from app.store import Store
 from app.tts import Speaker
@@ -31,25 +33,55 @@ def _quiet(_: str) -> None:
     pass
 
 
+def slices(audio: np.ndarray, block_s: float = 0.5) -> Iterator[np.ndarray]:
+    step = int(block_s * SAMPLE_RATE)
+    for i in range(0, len(audio), step):
+        yield audio[i:i + step]
+
+
+def transcribe_blocks(blocks: Iterable[np.ndarray], transcriber: Transcriber,
+                      on_words: WordsCallback | None = None) -> Transcript:
+    """The same path as live recording: VAD segments transcribed by the streaming worker."""
+    stream = StreamingTranscription(transcriber, on_words)
+    for block in blocks:
+        stream.feed(block)
+    return stream.finish()
+
+
 def analyze(audio: np.ndarray, transcriber: Transcriber, *, kind: str | None = None, question_text: str = "",
-            judge: Judge | None = None, progress: Progress = _quiet) -> Analysis:
+            judge: Judge | None = None, progress: Progress = _quiet, targets: Targets | None = None) -> Analysis:
     """Transcribe, measure delivery and (when `kind` is given) score structure. Silence -> NoSpeechError."""
-    timings: dict[str, float] = {}
+    return _analyze_blocks(slices(audio), transcriber, kind=kind, question_text=question_text, judge=judge,
+                           progress=progress, targets=targets)
+
+
+def analyze_file(path: Path, transcriber: Transcriber, *, kind: str | None = None, question_text: str = "",
+                 judge: Judge | None = None, progress: Progress = _quiet,
+                 targets: Targets | None = None) -> Analysis:
+    """Like `analyze`, decoding the file as it goes (bounded memory for long recordings)."""
+    return _analyze_blocks(iter_audio_blocks(path), transcriber, kind=kind, question_text=question_text,
+                           judge=judge, progress=progress, targets=targets)
+
+
+def _analyze_blocks(blocks: Iterable[np.ndarray], transcriber: Transcriber, *, kind: str | None,
+                    question_text: str, judge: Judge | None, progress: Progress,
+                    targets: Targets | None) -> Analysis:
     progress("transcribing")
     t0 = time.perf_counter()
-    transcript = transcriber.transcribe(audio)
-    timings["transcribe_s"] = time.perf_counter() - t0
-    if not transcript.words:
-        raise NoSpeechError("no speech detected in the recording; check the microphone and speak up")
+    transcript = transcribe_blocks(blocks, transcriber)
     return analyze_transcript(transcript, kind=kind, question_text=question_text, judge=judge,
-                              progress=progress, timings=timings)
+                              progress=progress, timings={"transcribe_s": time.perf_counter() - t0},
+                              targets=targets)
 
 
 def analyze_transcript(transcript: Transcript, *, kind: str | None, question_text: str, judge: Judge | None,
-                       progress: Progress = _quiet, timings: dict[str, float] | None = None) -> Analysis:
+                       progress: Progress = _quiet, timings: dict[str, float] | None = None,
+                       targets: Targets | None = None) -> Analysis:
+    if not transcript.words:
+        raise NoSpeechError("no speech detected in the recording; check the microphone and speak up")
     timings = dict(timings or {})
     t0 = time.perf_counter()
-    delivery = analyze_delivery(transcript)
+    delivery = analyze_delivery(transcript, targets)
     timings["delivery_s"] = time.perf_counter() - t0
     rubric = None
     if kind:
@@ -67,6 +99,7 @@ class SessionComponents:
     judge: Judge | None
     speaker: Speaker | None
     play: Callable[[Path], None] | None  # plays a rendered question; None: questions go to files only
+    targets: Targets | None = None
 
 
 def run_session(c: SessionComponents, questions: Sequence[Question], recorders: Sequence[Recorder], *,
@@ -89,10 +122,14 @@ def run_session(c: SessionComponents, questions: Sequence[Question], recorders: 
                     c.play(out)
             dest = c.store.audio_path_for(session_id, position)
             progress(f"recording answer {position}")
-            rec.record(dest, cancel)
+            stream = StreamingTranscription(c.transcriber)  # transcribes while the answer is recorded
+            rec.record(dest, cancel, on_block=stream.feed)
+            t0 = time.perf_counter()
+            transcript = stream.finish()
             try:
-                analysis = analyze(load_audio(dest), c.transcriber, kind=q.kind, question_text=q.text,
-                                   judge=c.judge, progress=progress)
+                analysis = analyze_transcript(transcript, kind=q.kind, question_text=q.text, judge=c.judge,
+                                              progress=progress, targets=c.targets,
+                                              timings={"stop_to_transcript_s": time.perf_counter() - t0})
             except NoSpeechError as e:
                 progress(f"answer {position}: {e}")
                 continue

@@ -16,16 +16,19 @@ from typing import Protocol
 import numpy as np
 import soundfile as sf
 
-from app.audio import SAMPLE_RATE, load_audio, rms_dbfs
+from app.audio import SAMPLE_RATE, iter_audio_blocks, rms_dbfs
 from app.errors import DeviceError
 
 BLOCK_S = 0.1
 LevelCallback = Callable[[float], None]
+BlockCallback = Callable[[np.ndarray], None]
 
 
 class Recorder(Protocol):
-    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None) -> Path:
-        """Record into `dest` until `stop` is set (or the source ends); return `dest`."""
+    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None,
+               on_block: BlockCallback | None = None) -> Path:
+        """Record into `dest` until `stop` is set (or the source ends); return `dest`. Each block of audio
+        (16 kHz mono float32) goes to `on_block` as it arrives, e.g. to transcribe while recording."""
         ...
 
 
@@ -52,19 +55,19 @@ class FileRecorder:
         self.source = source
         self.realtime = realtime
 
-    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None) -> Path:
-        audio = load_audio(self.source)
-        block = int(SAMPLE_RATE * BLOCK_S)
+    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None,
+               on_block: BlockCallback | None = None) -> Path:
         sink = _WavSink(dest)
         t0 = time.monotonic()
         try:
-            for i, start in enumerate(range(0, len(audio), block)):
+            for i, chunk in enumerate(iter_audio_blocks(self.source, BLOCK_S)):
                 if stop.is_set():
                     break
-                chunk = audio[start:start + block]
                 sink.write(chunk)
                 if on_level:
                     on_level(rms_dbfs(chunk))
+                if on_block:
+                    on_block(chunk)
                 if self.realtime:
                     # Pace by the clock, not by per-block sleeps, so timing errors never accumulate.
                     stop.wait(max(0.0, t0 + (i + 1) * BLOCK_S - time.monotonic()))
@@ -89,7 +92,8 @@ class MicRecorder:
             raise DeviceError(f"no usable microphone ({e}); connect one or choose another input "
                               "device in settings") from None
 
-    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None) -> Path:
+    def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None,
+               on_block: BlockCallback | None = None) -> Path:
         import sounddevice as sd
 
         self.check(self.device)
@@ -117,6 +121,8 @@ class MicRecorder:
                     sink.write(chunk)
                     if on_level:
                         on_level(rms_dbfs(chunk))
+                    if on_block:
+                        on_block(chunk)
         except sd.PortAudioError as e:
             raise DeviceError(f"recording failed: {e}; what was recorded so far is kept in {dest}") from None
         finally:

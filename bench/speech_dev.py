@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.audio import load_audio  # noqa: E402
 from app.delivery.pace import wpm  # noqa: E402
 from app.modelstore import load_manifest, require  # noqa: E402
+from app.speech.streaming import StreamingTranscription  # noqa: E402
 from app.speech.transcribe import METHODS, WhisperTranscriber  # noqa: E402
 from bench.speecheval import Counts, compare, load_clips, reference_wpm  # noqa: E402
 
@@ -27,6 +28,7 @@ def main() -> int:
     ap.add_argument("folder", type=Path, nargs="?", default=Path(__file__).parent.parent / "tests/data/speech")
     ap.add_argument("--model", default="whisper-tiny.en")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each hypothesis")
+    ap.add_argument("--streamed", action="store_true", help="Viva's method through the VAD-segmented stream")
     args = ap.parse_args()
     model_dir = require(load_manifest()[args.model])
     clips = load_clips(args.folder)
@@ -41,7 +43,13 @@ def main() -> int:
         for clip in clips:
             audio = load_audio(clip.audio)
             t0 = time.perf_counter()
-            t = tr.transcribe(audio)
+            if args.streamed and method == "viva":
+                stream = StreamingTranscription(tr)
+                for i in range(0, len(audio), 1600):
+                    stream.feed(audio[i:i + 1600])
+                t = stream.finish()
+            else:
+                t = tr.transcribe(audio)
             sec = time.perf_counter() - t0
             c = compare(clip.reference, [w.text for w in t.words])
             total = total.add(c)

@@ -6,11 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.audio import load_audio
+from app.audio import load_audio, write_wav
 from app.cli.common import emit, progress_to_stderr, services
 from app.domain import KINDS, RUBRIC_FOR_KIND, Analysis, Question
 from app.errors import BankError, VivaError
-from app.practice import SessionComponents, analyze, run_session
+from app.practice import SessionComponents, analyze_file, run_session
 from app.recorder import FileRecorder, MicRecorder, Recorder
 from app.scoring.scorer import follow_up, score_answer
 from app.tts import play
@@ -83,18 +83,15 @@ def _analysis_text(a: Analysis, follow: str | None) -> str:
 def cmd_analyze(args: argparse.Namespace) -> int:
     svc = services(args)
     question, text, kind = _question(svc, args)
-    audio = load_audio(args.audio)
-    a = analyze(audio, svc.transcriber, kind=kind, question_text=text,
-                judge=None if args.no_llm else (svc.judge if kind else None))
+    a = analyze_file(args.audio, svc.transcriber, kind=kind, question_text=text,
+                     judge=None if args.no_llm else (svc.judge if kind else None), targets=svc.config.targets)
     data = a.to_dict()
     follow = follow_up(a.rubric) if a.rubric else None
     data["follow_up"] = follow
     if args.save:
         sid = svc.store.create_session(None, title=f"analyze {args.audio.name}")
         dest = svc.store.audio_path_for(sid, 1)
-        from app.audio import write_wav
-
-        write_wav(dest, audio)
+        write_wav(dest, load_audio(args.audio))
         data["attempt_id"] = svc.store.add_attempt(sid, 1, question, text or args.audio.name, dest, a)
         data["session_id"] = sid
         svc.store.finish_session(sid)
@@ -143,7 +140,8 @@ def cmd_practice(args: argparse.Namespace) -> int:
     if speaker is not None and args.speak_to is None:
         def player(p: Path) -> None:
             play(p, svc.config.output_device)
-    comps = SessionComponents(svc.store, svc.transcriber, None if args.no_llm else svc.judge, speaker, player)
+    comps = SessionComponents(svc.store, svc.transcriber, None if args.no_llm else svc.judge, speaker, player,
+                              svc.config.targets)
     sid = run_session(comps, questions[:len(recorders)], recorders, preset=args.preset,
                       prompts_dir=args.speak_to, progress=progress_to_stderr)
     attempts = svc.store.attempts(sid)

@@ -16,6 +16,8 @@ from app.speech.merge import merge_fillers
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
 METHODS = ("viva", "plain", "prompted")
+TOKENS_PER_SECOND = 7.0  # fast speech is ~4.5 text tokens/s
+MAX_TOKENS_PER_WINDOW = 220  # Whisper's decoder holds 448 tokens, half of them for the prompt
 
 # Below this level a whole recording is treated as silence without running the model (which would
 # otherwise happily "hear" phrases like "Thank you." in room noise).
@@ -72,6 +74,10 @@ class WhisperTranscriber:
             vad_filter=vad,
             condition_on_previous_text=False,
             initial_prompt=prompt,
+            # One fallback at most (the default tries six temperatures), and no more tokens than fast speech
+            # can produce: a decoder stuck repeating "uh, uh, ..." stops early instead of running for minutes.
+            temperature=(0.0, 0.4),
+            max_new_tokens=min(MAX_TOKENS_PER_WINDOW, int(TOKENS_PER_SECOND * len(audio) / SAMPLE_RATE) + 16),
         )
         words = [
             Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.audio import load_audio
 from app.domain import KINDS, Analysis
 from app.errors import VivaError
-from app.practice import analyze
+from app.practice import analyze_file
 from app.services import Services
 from app.ui.analysis_page import AnalysisPage
 from app.ui.banner import Banner
@@ -178,9 +177,9 @@ class MainWindow(QMainWindow):
         services = self.services
 
         def work() -> Analysis:
-            audio = load_audio(source)
             judge = services.judge if kind else None
-            return analyze(audio, services.transcriber, kind=kind, judge=judge, progress=task.report)
+            return analyze_file(source, services.transcriber, kind=kind, judge=judge, progress=task.report,
+                                targets=services.config.targets)
 
         task: Task[Analysis] = (Task(work).on_lane(MODELS).with_progress(f"Analysing {source.name}")
                                 .success(lambda a: self._analysis_done(source, a))
