@@ -18,7 +18,7 @@ from app.config import Targets
 from app.delivery import analyze_delivery
 from app.domain import RUBRIC_FOR_KIND, Analysis, Question, Transcript
 from app.errors import NoSpeechError
-from app.recorder import Recorder
+from app.recorder import LevelCallback, Recorder
 from app.scoring.llm import Judge
 from app.scoring.scorer import score_answer
 from app.speech.streaming import StreamingTranscription, WordsCallback
@@ -102,6 +102,35 @@ class SessionComponents:
     targets: Targets | None = None
 
 
+def speak_question(c: SessionComponents, q: Question, dest: Path) -> Path | None:
+    """Render the question to `dest` and play it (when a player is configured). None without a speaker."""
+    if c.speaker is None:
+        return None
+    c.speaker.render(q.text, dest)
+    if c.play is not None:
+        c.play(dest)
+    return dest
+
+
+def record_answer(c: SessionComponents, session_id: int, position: int, q: Question, recorder: Recorder,
+                  stop: threading.Event, *, attempt_no: int = 1, on_level: LevelCallback | None = None,
+                  on_words: WordsCallback | None = None, progress: Progress = _quiet) -> tuple[int, Analysis]:
+    """Record one answer (transcribing while it is spoken), analyse it and store it as an attempt.
+
+    Returns (attempt id, analysis). The audio is on disk before anything can fail; silence raises
+    NoSpeechError with the recording kept."""
+    dest = c.store.audio_path_for(session_id, position, attempt_no)
+    stream = StreamingTranscription(c.transcriber, on_words)
+    recorder.record(dest, stop, on_level=on_level, on_block=stream.feed)
+    t0 = time.perf_counter()
+    transcript = stream.finish()
+    analysis = analyze_transcript(transcript, kind=q.kind, question_text=q.text, judge=c.judge,
+                                  progress=progress, targets=c.targets,
+                                  timings={"stop_to_transcript_s": time.perf_counter() - t0})
+    attempt_id = c.store.add_attempt(session_id, position, q, q.text, dest, analysis)
+    return attempt_id, analysis
+
+
 def run_session(c: SessionComponents, questions: Sequence[Question], recorders: Sequence[Recorder], *,
                 preset: str | None, prompts_dir: Path | None = None, progress: Progress = _quiet,
                 cancel: threading.Event | None = None) -> int:
@@ -115,25 +144,14 @@ def run_session(c: SessionComponents, questions: Sequence[Question], recorders: 
                 status = "cancelled"
                 break
             progress(f"question {position}/{len(questions)}: {q.text}")
-            if c.speaker is not None:
-                out = (prompts_dir or c.store.audio_dir / f"session-{session_id:05d}") / f"q{position:02d}-question.wav"
-                c.speaker.render(q.text, out)
-                if c.play is not None:
-                    c.play(out)
-            dest = c.store.audio_path_for(session_id, position)
+            folder = prompts_dir or c.store.audio_dir / f"session-{session_id:05d}"
+            speak_question(c, q, folder / f"q{position:02d}-question.wav")
             progress(f"recording answer {position}")
-            stream = StreamingTranscription(c.transcriber)  # transcribes while the answer is recorded
-            rec.record(dest, cancel, on_block=stream.feed)
-            t0 = time.perf_counter()
-            transcript = stream.finish()
             try:
-                analysis = analyze_transcript(transcript, kind=q.kind, question_text=q.text, judge=c.judge,
-                                              progress=progress, targets=c.targets,
-                                              timings={"stop_to_transcript_s": time.perf_counter() - t0})
+                _, analysis = record_answer(c, session_id, position, q, rec, cancel, progress=progress)
             except NoSpeechError as e:
                 progress(f"answer {position}: {e}")
                 continue
-            c.store.add_attempt(session_id, position, q, q.text, dest, analysis)
             progress(f"answer {position}: {analysis.delivery.word_count} words, "
                      f"{analysis.delivery.wpm:.0f} wpm, score {analysis.rubric.score if analysis.rubric else '-'}")
     except BaseException:

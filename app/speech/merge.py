@@ -1,30 +1,31 @@
 """Keeping filled pauses without paying for them in word errors.
 
 Plain Whisper drops most "um"/"uh"; prompting it with fillers ("Um, uh, hmm...") brings them back but
-changes other words. Viva runs both and keeps the plain pass's words, adding only the filled pauses the
-prompted pass heard in time gaps the plain words don't cover, and only where the audio is actually voiced.
+changes other words. Viva runs both and keeps the plain pass's words, adding the filled pauses the prompted
+pass heard. A filler is placed by aligning the two passes' words (so it lands between the same two words
+it was heard between, even where the plain pass stretched a word over it), and kept only where the audio
+is actually voiced. Decoder loops ("uh, uh, uh" stamped at one instant) are removed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from app.audio import SAMPLE_RATE, rms_dbfs
 from app.delivery.fillers import is_filled_pause
+from app.delivery.tokens import norm
 from app.domain import Word
 
-MAX_OVERLAP = 0.5  # a filler may share at most half of its time with a plain-pass word
 MIN_GAP_BETWEEN_FILLERS_S = 0.15  # bursts of "uh uh uh" stamped at one instant are decoder loops
 MAX_FILLERS_PER_SECOND = 4  # nobody says more; denser runs are the decoder repeating itself
 VOICED_ABOVE_FLOOR_DB = 8.0
-SEARCH_PAD_S = 0.25  # Whisper's word times are loose: look for the voice a little around the filler
+SEARCH_PAD_S = 0.25
+MAX_SEARCH_S = 0.75
 FRAME_S = 0.03
-
-
-def _overlap(a: Word, b: Word) -> float:
-    return max(0.0, min(a.end, b.end) - max(a.start, b.start))
+MIN_FILLER_S = 0.08
 
 
 def frame_levels(audio: np.ndarray) -> np.ndarray:
@@ -53,6 +54,28 @@ def is_voiced(levels: np.ndarray, start: float, end: float, floor_dbfs: float) -
     return int(loud.sum()) >= min(3, window.size)
 
 
+def _align(a: Sequence[str], b: Sequence[str]) -> dict[int, int]:
+    """Index map b -> a for tokens matched or substituted by a Levenshtein alignment."""
+    n, m = len(a), len(b)
+    d = np.zeros((n + 1, m + 1), dtype=np.int32)
+    d[:, 0] = np.arange(n + 1)
+    d[0, :] = np.arange(m + 1)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d[i, j] = min(d[i - 1, j] + 1, d[i, j - 1] + 1, d[i - 1, j - 1] + (a[i - 1] != b[j - 1]))
+    out: dict[int, int] = {}
+    i, j = n, m
+    while i and j:
+        if d[i, j] == d[i - 1, j - 1] + (a[i - 1] != b[j - 1]):
+            out[j - 1] = i - 1
+            i, j = i - 1, j - 1
+        elif d[i, j] == d[i - 1, j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
 def drop_filler_loops(words: Sequence[Word]) -> list[Word]:
     """Remove decoder loops: a filled pause starting within a hair of the previous one, and any filled pause
     beyond MAX_FILLERS_PER_SECOND in a one-second window (the least probable go first)."""
@@ -72,24 +95,58 @@ def drop_filler_loops(words: Sequence[Word]) -> list[Word]:
     return [w for w in out if id(w) not in drop]
 
 
+def _slot(prompted: Sequence[Word], k: int, to_plain: dict[int, int], content_index: dict[int, int]) -> int:
+    """The plain-content index after which the prompted filler at position k belongs (-1: before all)."""
+    for j in range(k - 1, -1, -1):
+        if j in content_index:
+            return to_plain.get(content_index[j], -2)
+    return -1
+
+
 def merge_fillers(plain: Sequence[Word], prompted: Sequence[Word], audio: np.ndarray) -> list[Word]:
-    """The plain words plus the prompted pass's filled pauses that fit between them and are voiced."""
+    """The plain words plus the prompted pass's filled pauses, placed by alignment and voiced."""
     levels = frame_levels(audio)
     floor = noise_floor_dbfs(levels)
     content = [w for w in plain if not is_filled_pause(w.text)]
-    kept_fillers = [w for w in plain if is_filled_pause(w.text)]
-    for f in (w for w in prompted if is_filled_pause(w.text)):
-        dur = max(f.end - f.start, 1e-3)
-        if any(_overlap(f, w) > MAX_OVERLAP * dur for w in content):
+    plain_fillers = [w for w in plain if is_filled_pause(w.text)]
+    q_content_pos = [k for k, w in enumerate(prompted) if not is_filled_pause(w.text)]
+    content_index = {k: i for i, k in enumerate(q_content_pos)}
+    to_plain = _align([norm(w.text) for w in content], [norm(prompted[k].text) for k in q_content_pos])
+
+    inserted: list[tuple[int, Word]] = []  # (plain-content index it follows, filler)
+    for k, f in enumerate(prompted):
+        if not is_filled_pause(f.text):
             continue
-        if any(abs(f.start - k.start) < MIN_GAP_BETWEEN_FILLERS_S or _overlap(f, k) > MAX_OVERLAP * dur
-               for k in kept_fillers):
+        after = _slot(prompted, k, to_plain, content_index)
+        if after == -2:  # follows a word the plain pass doesn't have: place it by time instead
+            after = max((i for i, w in enumerate(content) if w.start <= f.start), default=-1)
+        prev_w = content[after] if after >= 0 else None
+        next_w = content[after + 1] if after + 1 < len(content) else None
+        # Keep the filler inside its neighbours' extents (their times get trimmed around it below).
+        start = max(f.start, prev_w.start + MIN_FILLER_S) if prev_w else f.start
+        end = max(f.end, start + MIN_FILLER_S)
+        if next_w:
+            end = min(end, next_w.end - MIN_FILLER_S)
+        if end - start < MIN_FILLER_S / 2:
             continue
-        # Search for the voice in the silence around the filler, not inside neighbouring words.
-        lo = max([f.start - SEARCH_PAD_S, *(w.end for w in content if w.end <= f.start + 0.05)])
-        hi = min([f.end + SEARCH_PAD_S, *(w.start for w in content if w.start >= f.end - 0.05)])
-        if not is_voiced(levels, lo, max(hi, lo + FRAME_S), floor):
+        if any(abs(start - g.start) < MIN_GAP_BETWEEN_FILLERS_S or (g.start < end and start < g.end)
+               for g in [*plain_fillers, *(w for _, w in inserted)]):
             continue
-        kept_fillers.append(f)
-    merged = sorted([*content, *kept_fillers], key=lambda w: (w.start, w.end))
+        # Whisper's times for a filler are loose: look for its voice in the whole gap between its neighbours
+        # (plus a little), but never further than MAX_SEARCH_S from where it was heard, so a filler
+        # "heard" in a long silence or in steady noise is still rejected.
+        lo = max(min(f.start, prev_w.end if prev_w else f.start) - SEARCH_PAD_S, f.start - MAX_SEARCH_S)
+        hi = min(max(f.end, next_w.start if next_w else f.end) + SEARCH_PAD_S, f.end + MAX_SEARCH_S)
+        if not is_voiced(levels, lo, hi, floor):
+            continue
+        inserted.append((after, replace(f, start=round(start, 3), end=round(end, 3))))
+
+    # The plain pass often stretches the words around a filler over it: trim them to the filler.
+    trimmed = list(content)
+    for after, f in inserted:
+        if after >= 0 and trimmed[after].end > f.start:
+            trimmed[after] = replace(trimmed[after], end=f.start)
+        if after + 1 < len(trimmed) and trimmed[after + 1].start < f.end:
+            trimmed[after + 1] = replace(trimmed[after + 1], start=f.end)
+    merged = sorted([*trimmed, *plain_fillers, *(w for _, w in inserted)], key=lambda w: (w.start, w.end))
     return drop_filler_loops(merged)

@@ -16,6 +16,7 @@ from app.speech.merge import merge_fillers
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
 METHODS = ("viva", "plain", "prompted")
+PROMPTED_BEAM = 5
 TOKENS_PER_SECOND = 7.0  # fast speech is ~4.5 text tokens/s
 MAX_TOKENS_PER_WINDOW = 220  # Whisper's decoder holds 448 tokens, half of them for the prompt
 
@@ -65,11 +66,11 @@ class WhisperTranscriber:
                              "run `make setup` to fetch a fresh copy") from None
         self.load_s = time.perf_counter() - t0
 
-    def _pass(self, audio: np.ndarray, prompt: str | None, vad: bool) -> tuple[list[Word], str]:
+    def _pass(self, audio: np.ndarray, prompt: str | None, vad: bool, beam_size: int = 5) -> tuple[list[Word], str]:
         segments, info = self._model.transcribe(
             audio,
             language="en",
-            beam_size=5,
+            beam_size=beam_size,
             word_timestamps=True,
             vad_filter=vad,
             condition_on_previous_text=False,
@@ -98,6 +99,7 @@ class WhisperTranscriber:
             else:
                 words, language = self._pass(audio, None, vad=True)
                 if self.method == "viva" and words:
-                    prompted, _ = self._pass(audio, FILLER_PROMPT, vad=False)
+                    # Only its filled pauses are used, so greedy decoding is enough (half the cost of a beam).
+                    prompted, _ = self._pass(audio, FILLER_PROMPT, vad=False, beam_size=PROMPTED_BEAM)
                     words = merge_fillers(words, prompted, audio)
         return Transcript(words=tuple(words), duration_s=duration, language=language, model=self.name)
