@@ -76,6 +76,27 @@ def load_audio(path: Path) -> np.ndarray:
     return np.asarray(audio, dtype=np.float32)
 
 
+def repair_wav(path: Path) -> float:
+    """Make a WAV cut short by a crash readable: fix its header's sizes from the file's real length.
+    Returns the audio duration in seconds (0 when nothing but the header made it to disk)."""
+    with path.open("r+b") as f:
+        head = f.read(44)
+        size = f.seek(0, 2)
+        if len(head) < 44 or head[:4] != b"RIFF" or head[8:16] != b"WAVEfmt " or head[36:40] != b"data":
+            raise AudioError(f"{path}: not a WAV file Viva wrote; cannot repair it")
+        channels = int.from_bytes(head[22:24], "little")
+        rate = int.from_bytes(head[24:28], "little")
+        width = int.from_bytes(head[34:36], "little") // 8
+        frame = max(1, channels * width)
+        data = (size - 44) // frame * frame
+        f.seek(4)
+        f.write((36 + data).to_bytes(4, "little"))
+        f.seek(40)
+        f.write(data.to_bytes(4, "little"))
+        f.truncate(44 + data)
+    return data / frame / rate if rate else 0.0
+
+
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     sf.write(str(path), samples, sample_rate, subtype="PCM_16")

@@ -24,6 +24,7 @@ from app.scoring.scorer import score_answer
 from app.speech.streaming import StreamingTranscription, WordsCallback
 from app.speech.transcribe import Transcriber
 from app.store import Store
+from app.store.locks import SessionLock
 from app.tts import Speaker
 
 Progress = Callable[[str], None]
@@ -120,14 +121,22 @@ def record_answer(c: SessionComponents, session_id: int, position: int, q: Quest
     Returns (attempt id, analysis). The audio is on disk before anything can fail; silence raises
     NoSpeechError with the recording kept."""
     dest = c.store.audio_path_for(session_id, position, attempt_no)
+    attempt_id = c.store.begin_attempt(session_id, position, q, q.text, dest)
     stream = StreamingTranscription(c.transcriber, on_words)
-    recorder.record(dest, stop, on_level=on_level, on_block=stream.feed)
-    t0 = time.perf_counter()
-    transcript = stream.finish()
-    analysis = analyze_transcript(transcript, kind=q.kind, question_text=q.text, judge=c.judge,
-                                  progress=progress, targets=c.targets,
-                                  timings={"stop_to_transcript_s": time.perf_counter() - t0})
-    attempt_id = c.store.add_attempt(session_id, position, q, q.text, dest, analysis)
+    try:
+        recorder.record(dest, stop, on_level=on_level, on_block=stream.feed)
+        t0 = time.perf_counter()
+        transcript = stream.finish()
+        analysis = analyze_transcript(transcript, kind=q.kind, question_text=q.text, judge=c.judge,
+                                      progress=progress, targets=c.targets,
+                                      timings={"stop_to_transcript_s": time.perf_counter() - t0})
+    except NoSpeechError:
+        c.store.set_attempt_status(attempt_id, "no_speech")
+        raise
+    except Exception:
+        c.store.set_attempt_status(attempt_id, "failed")  # the audio stays on disk, listed with the session
+        raise
+    c.store.complete_attempt(attempt_id, analysis)
     return attempt_id, analysis
 
 
@@ -137,6 +146,8 @@ def run_session(c: SessionComponents, questions: Sequence[Question], recorders: 
     """Ask each question (spoken), record the answer, analyse and store it. Returns the session id."""
     cancel = cancel or threading.Event()
     session_id = c.store.create_session(preset, title=preset or "practice")
+    lock = SessionLock(c.store.data_dir, session_id)
+    lock.acquire()  # held while this process runs the session; recovery skips locked sessions
     status = "completed"
     try:
         for position, (q, rec) in enumerate(zip(questions, recorders, strict=False), start=1):
@@ -157,5 +168,7 @@ def run_session(c: SessionComponents, questions: Sequence[Question], recorders: 
     except BaseException:
         c.store.finish_session(session_id, "interrupted")
         raise
+    finally:
+        lock.release()
     c.store.finish_session(session_id, status)
     return session_id

@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.ui.app import run_app
 
             return run_app(args.config)
+        if args.command in ("practice", "sessions", "show", "trends"):
+            library.notify_interrupted(args)
         return int(args.func(args) or 0)
     except VivaError as e:
         print(f"viva: error: {e}", file=sys.stderr)

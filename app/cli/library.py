@@ -46,6 +46,12 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--category")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_trends)
+    p = sub.add_parser("recover", help="analyse and store answers from sessions that were interrupted",
+                       description="Finds sessions that stopped mid-answer (crash, kill, power cut), repairs "
+                       "their recordings, then transcribes, scores and stores them like any other answer.")
+    p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_recover)
     p = sub.add_parser("export", help="export a session as Markdown, CSV or JSON")
     p.add_argument("session", type=int, metavar="SESSION")
     p.add_argument("--format", choices=sorted(FORMATS), required=True)
@@ -147,3 +153,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from app.recovery import recover
+
+    svc = services(args)
+    done = recover(svc.store, svc.transcriber, None if args.no_llm else svc.judge, svc.config.targets,
+                   progress=lambda m: print(f"viva: {m}", file=sys.stderr))
+    emit([asdict(r) for r in done], args.json, "\n".join(
+        f"session {r.session_id}: answer {r.attempt_id} {r.status} ({r.audio_s:.1f} s of audio)" for r in done)
+        or "nothing to recover")
+    return 0
+
+
+def notify_interrupted(args: argparse.Namespace) -> None:
+    """One line on stderr when an interrupted session is waiting to be recovered."""
+    from app.recovery import interrupted_sessions
+
+    found = interrupted_sessions(services(args).store)
+    if found:
+        print(f"viva: {len(found)} interrupted session(s) found; run `viva recover` to analyse what was "
+              "recorded", file=sys.stderr)

@@ -102,29 +102,59 @@ class Store:
 
     # -- attempts ----------------------------------------------------------------------------------
 
+    def begin_attempt(self, session_id: int, position: int, question: Question | None, question_text: str,
+                      audio: Path | None) -> int:
+        """Record that an answer is being recorded (status 'recording') before any audio exists, so a crash
+        mid-answer leaves a row that recovery can finish, with its question."""
+        with transaction(self.db):
+            return self._insert_attempt(session_id, position, question, question_text, audio)
+
+    def _insert_attempt(self, session_id: int, position: int, question: Question | None, question_text: str,
+                        audio: Path | None) -> int:
+        cur = self.db.execute(
+            """INSERT INTO attempts (session_id, position, question_id, question_text, category, kind,
+               audio_path, created_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'recording')""",
+            [session_id, position, question.id if question else None, question_text,
+             question.category if question else None, question.kind if question else None,
+             self.relative(audio) if audio else None, now_iso()],
+        )
+        return int(cur.lastrowid or 0)
+
+    def complete_attempt(self, attempt_id: int, analysis: Analysis) -> None:
+        """Store the analysis of a recorded attempt (and its rubric result) in one transaction."""
+        with transaction(self.db):
+            self._store_analysis(attempt_id, analysis)
+
+    def _store_analysis(self, attempt_id: int, analysis: Analysis) -> None:
+        d = analysis.delivery
+        self.db.execute(
+            """UPDATE attempts SET status = 'analysed', duration_s = ?, word_count = ?, wpm = ?,
+               articulation_wpm = ?, filler_count = ?, fillers_per_100 = ?, longest_pause_s = ?,
+               pauses_over_2s = ?, silence_share = ?, transcript_json = ?, delivery_json = ?,
+               timings_json = ? WHERE id = ?""",
+            [d.duration_s, d.word_count, d.wpm, d.articulation_wpm, len(d.fillers), d.fillers_per_100_words,
+             d.longest_pause_s, d.long_pauses_2s, d.silence_share, json.dumps(analysis.transcript.to_dict()),
+             json.dumps(d.to_dict()), json.dumps(analysis.timings), attempt_id],
+        )
+        if analysis.rubric is not None:
+            self._insert_result(attempt_id, analysis.rubric)
+
+    def set_attempt_status(self, attempt_id: int, status: str) -> None:
+        """'no_speech', 'failed', ...: the audio is kept either way."""
+        with transaction(self.db):
+            self.db.execute("UPDATE attempts SET status = ? WHERE id = ?", [status, attempt_id])
+
     def add_attempt(self, session_id: int, position: int, question: Question | None, question_text: str,
                     audio: Path | None, analysis: Analysis) -> int:
-        """Store one analysed answer (and its rubric result) in a single transaction."""
-        d = analysis.delivery
+        """Store one already-analysed answer (e.g. an imported recording) in a single transaction."""
         with transaction(self.db):
-            cur = self.db.execute(
-                """INSERT INTO attempts (session_id, position, question_id, question_text, category, kind,
-                   audio_path, created_at, status, duration_s, word_count, wpm, articulation_wpm,
-                   filler_count, fillers_per_100, longest_pause_s, pauses_over_2s, silence_share,
-                   transcript_json, delivery_json, timings_json)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'analysed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [session_id, position, question.id if question else None, question_text,
-                 question.category if question else None, question.kind if question else None,
-                 self.relative(audio) if audio else None, now_iso(),
-                 d.duration_s, d.word_count, d.wpm, d.articulation_wpm, len(d.fillers),
-                 d.fillers_per_100_words, d.longest_pause_s, d.long_pauses_2s, d.silence_share,
-                 json.dumps(analysis.transcript.to_dict()), json.dumps(d.to_dict()),
-                 json.dumps(analysis.timings)],
-            )
-            attempt_id = int(cur.lastrowid or 0)
-            if analysis.rubric is not None:
-                self._insert_result(attempt_id, analysis.rubric)
+            attempt_id = self._insert_attempt(session_id, position, question, question_text, audio)
+            self._store_analysis(attempt_id, analysis)
         return attempt_id
+
+    def unfinished_attempts(self) -> list[dict[str, Any]]:
+        """Attempts left in 'recording' (the app stopped mid-answer), oldest first."""
+        return list(self.db.query("SELECT * FROM attempts WHERE status = 'recording' ORDER BY id"))
 
     def add_result(self, attempt_id: int, result: RubricResult) -> int:
         """Keep another rubric result for an attempt (re-scoring keeps the old ones)."""
