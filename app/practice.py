@@ -41,9 +41,9 @@ def slices(audio: np.ndarray, block_s: float = 0.5) -> Iterator[np.ndarray]:
 
 
 def transcribe_blocks(blocks: Iterable[np.ndarray], transcriber: Transcriber,
-                      on_words: WordsCallback | None = None) -> Transcript:
+                      on_words: WordsCallback | None = None, check_every_s: float = 0.5) -> Transcript:
     """The same path as live recording: VAD segments transcribed by the streaming worker."""
-    stream = StreamingTranscription(transcriber, on_words)
+    stream = StreamingTranscription(transcriber, on_words, check_every_s)
     for block in blocks:
         stream.feed(block)
     return stream.finish()
@@ -60,16 +60,17 @@ def analyze_file(path: Path, transcriber: Transcriber, *, kind: str | None = Non
                  judge: Judge | None = None, progress: Progress = _quiet,
                  targets: Targets | None = None) -> Analysis:
     """Like `analyze`, decoding the file as it goes (bounded memory for long recordings)."""
+    # Whole files don't need the live path's frequent pause checks: check every 3 s (cheaper VAD).
     return _analyze_blocks(iter_audio_blocks(path), transcriber, kind=kind, question_text=question_text,
-                           judge=judge, progress=progress, targets=targets)
+                           judge=judge, progress=progress, targets=targets, check_every_s=3.0)
 
 
 def _analyze_blocks(blocks: Iterable[np.ndarray], transcriber: Transcriber, *, kind: str | None,
                     question_text: str, judge: Judge | None, progress: Progress,
-                    targets: Targets | None) -> Analysis:
+                    targets: Targets | None, check_every_s: float = 0.5) -> Analysis:
     progress("transcribing")
     t0 = time.perf_counter()
-    transcript = transcribe_blocks(blocks, transcriber)
+    transcript = transcribe_blocks(blocks, transcriber, check_every_s=check_every_s)
     return analyze_transcript(transcript, kind=kind, question_text=question_text, judge=judge,
                               progress=progress, timings={"transcribe_s": time.perf_counter() - t0},
                               targets=targets)

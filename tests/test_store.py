@@ -316,7 +316,7 @@ def test_failed_write_leaves_nothing_half_written(store: Store, monkeypatch) -> 
         raise sqlite3.OperationalError("disk I/O error")  # ... then the write fails
 
     monkeypatch.setattr(Store, "_insert_result", insert_then_fail)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="disk I/O error"):
         _add(store, sid, rubric=_result({"situation": True}, 100))
     q = store.db.execute
     assert q("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0

@@ -58,8 +58,10 @@ def find_cut(pending: np.ndarray, final: bool = False) -> tuple[int, bool] | Non
 class StreamingTranscription:
     """Feed audio blocks with `feed`, call `finish` once for the whole transcript."""
 
-    def __init__(self, transcriber: Transcriber, on_words: WordsCallback | None = None) -> None:
+    def __init__(self, transcriber: Transcriber, on_words: WordsCallback | None = None,
+                 check_every_s: float = CHECK_EVERY_S) -> None:
         self.transcriber = transcriber
+        self.check_every = int(check_every_s * SAMPLE_RATE)
         self.on_words = on_words
         self._pending = np.zeros(0, dtype=np.float32)
         self._offset = 0  # samples already handed to the worker or dropped
@@ -95,7 +97,7 @@ class StreamingTranscription:
     def feed(self, block: np.ndarray) -> None:
         self._pending = np.concatenate([self._pending, block.astype(np.float32, copy=False)])
         self._since_check += len(block)
-        if self._since_check < CHECK_EVERY_S * SAMPLE_RATE:
+        if self._since_check < self.check_every:
             return
         self._since_check = 0
         if found := find_cut(self._pending):

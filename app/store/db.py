@@ -97,13 +97,18 @@ SCHEMA_VERSION = len(MIGRATIONS)
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: all or nothing."""
-    db.conn.execute("BEGIN IMMEDIATE")
     try:
-        yield
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+    except sqlite3.DatabaseError as e:
+        where = db.conn.execute("PRAGMA database_list").fetchone()[2]
+        raise StoreError(f"cannot save to {where}: {e} (nothing already saved was lost)") from None
 
 
 def _now() -> str:
