@@ -79,4 +79,50 @@ def to_markdown(store: Store, session_id: int) -> str:
     return "\n".join(lines)
 
 
-FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown}
+_HTML_STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
+.item{margin:.2rem 0}.present{color:#1a7f37}.missing{color:#b42318}blockquote{border-left:3px solid #ccc;
+margin:0;padding-left:1rem;color:#444}.filler{background:#fff3c4}.figures{color:#555}"""
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _marked_transcript(transcript: dict[str, Any] | None, delivery: dict[str, Any] | None) -> str:
+    """The transcript with fillers marked; every word escaped."""
+    words = (transcript or {}).get("words", [])
+    spans = [(f["start"], f["end"]) for f in ((delivery or {}).get("fillers") or {}).get("items", [])]
+    out = []
+    for w in words:
+        filler = any(s - 0.01 <= w["start"] and w["end"] <= e + 0.01 for s, e in spans)
+        out.append(f'<span class="filler">{_h(w["text"])}</span>' if filler else _h(w["text"]))
+    return " ".join(out)
+
+
+def to_html(store: Store, session_id: int) -> str:
+    data = session_data(store, session_id)
+    s = data["session"]
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Viva session {_h(s['id'])}</title>",
+             f"<style>{_HTML_STYLE}</style></head><body>", f"<h1>Viva session {_h(s['id'])}</h1>",
+             f"<p class='figures'>Started {_h(s['started_at'])} &middot; preset {_h(s['preset'] or '-')} "
+             f"&middot; {_h(s['status'])}</p>"]
+    for a in data["attempts"]:
+        parts.append(f"<h2>Question {_h(a['position'])}: {_h(a['question_text'])}</h2>")
+        parts.append(f"<p class='figures'>{a['wpm'] or 0:.0f} wpm &middot; {_h(a['filler_count'])} fillers "
+                     f"({a['fillers_per_100'] or 0:.1f} per 100 words) &middot; longest pause "
+                     f"{a['longest_pause_s'] or 0:.1f} s</p>")
+        if a["results"]:
+            r = a["results"][-1]
+            parts.append(f"<p><b>{_h(r['rubric'])} score {_h(r['score'])}/100</b> "
+                         f"<small>({_h(r['model'].get('name', ''))}, {_h(r['prompt_version'])})</small></p><ul>")
+            for item in r["items"]:
+                ev = "; ".join(f"&ldquo;{_h(e['text'])}&rdquo;" for e in item["evidence"])
+                cls, mark = ("present", "&#10003;") if item["present"] else ("missing", "&#10007;")
+                parts.append(f"<li class='item {cls}'>{mark} {_h(item['id'])}: {ev or _h(item['advice'])}</li>")
+            parts.append("</ul>")
+        parts.append(f"<blockquote>{_marked_transcript(a['transcript'], a['delivery'])}</blockquote>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}

@@ -61,7 +61,10 @@ def load_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise YamlSyntaxError(path, 1, "not UTF-8 text") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        if data is None:
+            raise YamlSyntaxError(path, 1, "the file is empty")
+        return data
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
@@ -73,4 +76,4 @@ def load_yaml(path: Path) -> Any:
 def line_of(obj: Any, key: str | None = None) -> int:
     if isinstance(obj, LineDict):
         return obj.key_lines.get(key, obj.line) if key else obj.line
-    return getattr(obj, "line", 0)
+    return getattr(obj, "line", 1)  # a bare scalar document: its problem is on line 1

@@ -113,3 +113,28 @@ def test_cli_export_writes_file(populated, monkeypatch, tmp_path: Path, capsys) 
     assert out.read_bytes().decode("utf-8") == to_csv(store, sid)
     assert main(["--config", str(tmp_path / "no-config.toml"), "export", "999", "--format", "json"]) == 6
     assert "no session 999" in capsys.readouterr().err
+
+
+def test_html_escapes_user_text_and_marks_fillers(populated) -> None:
+    from html.parser import HTMLParser
+
+    from app.export import to_html
+
+    store, sid, transcripts = populated
+    page = to_html(store, sid)
+    assert "<script>" not in page and "</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.add(tag)
+
+    parser = Tags()
+    parser.feed(page)
+    # Only Viva's own markup: the user's text added no element of its own.
+    assert parser.tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "b", "small", "ul",
+                           "li", "blockquote", "span"}

@@ -52,7 +52,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_recover)
-    p = sub.add_parser("export", help="export a session as Markdown, CSV or JSON")
+    p = sub.add_parser("export", help="export a session as Markdown, HTML, CSV or JSON")
     p.add_argument("session", type=int, metavar="SESSION")
     p.add_argument("--format", choices=sorted(FORMATS), required=True)
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
