@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from app.audio import SAMPLE_RATE, iter_audio_blocks
 from app.config import Targets
 from app.delivery import analyze_delivery
+from app.delivery.confidence import share_uncertain
 from app.domain import RUBRIC_FOR_KIND, Analysis, Question, Transcript
 from app.errors import NoSpeechError
 from app.recorder import LevelCallback, Recorder
@@ -28,6 +29,7 @@ from app.store.locks import SessionLock
 from app.tts import Speaker
 
 Progress = Callable[[str], None]
+UNSURE_SHARE = 0.15  # share of low-probability words above which verdicts come with a caveat
 
 
 def _quiet(_: str) -> None:
@@ -91,6 +93,11 @@ def analyze_transcript(transcript: Transcript, *, kind: str | None, question_tex
         t0 = time.perf_counter()
         rubric = score_answer(RUBRIC_FOR_KIND[kind], question_text, words=transcript.words, judge=judge)
         timings["score_s"] = time.perf_counter() - t0
+        unsure = share_uncertain(transcript.words)
+        if unsure >= UNSURE_SHARE and any(not i.present for i in rubric.items):
+            note = (f"{unsure:.0%} of the words were hard to make out, so a missing item may be a recognition "
+                    "error rather than a gap in your answer: replay it to check.")
+            rubric = replace(rubric, feedback=(*rubric.feedback, note))
     return Analysis(transcript, delivery, rubric, timings)
 
 

@@ -181,3 +181,14 @@ def test_delivery_invariants(ws: list[Word]) -> None:
     assert d.long_pauses_2s <= d.long_pauses_1s <= len(d.pauses)
     assert all(p.duration > 0.25 for p in d.pauses)
     assert d.word_count == sum(1 for w in ws if w.text not in ("um", "uh"))
+
+
+def test_low_confidence_stretches() -> None:
+    from app.delivery.confidence import low_confidence_spans, share_uncertain
+
+    ws = [Word("we", 0.0, 0.2, 0.9), Word("shipped", 0.2, 0.5, 0.2), Word("the", 0.5, 0.6, 0.3),
+          Word("model", 0.6, 0.9, 0.95), Word("quickly", 1.0, 1.4, 0.1)]
+    spans = low_confidence_spans(ws)
+    assert [(s.start, s.end, s.text) for s in spans] == [(0.2, 0.6, "shipped the"), (1.0, 1.4, "quickly")]
+    assert spans[0].probability == 0.25
+    assert share_uncertain(ws) == 0.6 and share_uncertain([]) == 0.0
