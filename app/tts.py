@@ -6,8 +6,6 @@ sentence at a time and the pieces are joined.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import tempfile
 import threading
@@ -28,6 +26,21 @@ class Speaker(Protocol):
         ...
 
 
+def _silence_driver() -> None:
+    """pyttsx3's espeak driver prints "Audio saved to ..." from espeak's callback, possibly on another
+    thread and after runAndWait returns, so redirecting stdout around the call does not catch it reliably
+    (it leaked into `--json` output). Shadow `print` in that module instead."""
+    import sys
+
+    driver = sys.modules.get("pyttsx3.drivers.espeak")
+    if driver is not None and getattr(driver, "print", None) is not _no_print:
+        driver.print = _no_print  # type: ignore[attr-defined]
+
+
+def _no_print(*_: object, **__: object) -> None:
+    pass
+
+
 class Pyttsx3Speaker:
     def __init__(self, voice: str = "", rate: int = 170) -> None:
         self.voice = voice
@@ -41,12 +54,12 @@ class Pyttsx3Speaker:
             engine = pyttsx3.init()
         except Exception as e:
             raise DeviceError(f"text-to-speech is unavailable ({e}); install espeak-ng") from None
+        _silence_driver()
         if self.voice:
             engine.setProperty("voice", self.voice)
         engine.setProperty("rate", self.rate)
-        with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
-            engine.save_to_file(text, str(dest))
-            engine.runAndWait()
+        engine.save_to_file(text, str(dest))
+        engine.runAndWait()
         engine.stop()
 
     def render(self, text: str, dest: Path) -> Path:

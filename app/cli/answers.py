@@ -12,7 +12,10 @@ from app.domain import KINDS, RUBRIC_FOR_KIND, Analysis, Question
 from app.errors import BankError, VivaError
 from app.practice import SessionComponents, analyze_file, run_session
 from app.recorder import FileRecorder, MicRecorder, Recorder
+from app.scoring.coverage import coverage
 from app.scoring.scorer import follow_up, score_answer
+from app.scoring.selfcheck import SelfCheck, self_check
+from app.scoring.sentences import from_text
 from app.tts import play
 
 
@@ -20,7 +23,7 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("analyze", help="transcribe an audio file, measure delivery and (optionally) score it",
                        description="Transcribe AUDIO (any common format) with Whisper, measure fillers, pace and "
                        "pauses, and score structure when a question or kind is given.")
-    p.add_argument("audio", type=Path, metavar="AUDIO")
+    p.add_argument("audio", type=Path, metavar="AUDIO", help="the recording (wav, flac, mp3, m4a, ogg, webm, ...)")
     q = p.add_mutually_exclusive_group()
     q.add_argument("--question", metavar="ID", help="question id from the bank (sets the kind)")
     q.add_argument("--question-text", metavar="TEXT", help="the question, when it is not in the bank")
@@ -30,28 +33,35 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("score", help="score a written answer against a rubric")
-    p.add_argument("--kind", choices=KINDS, required=True)
-    p.add_argument("--question-text", required=True, metavar="TEXT")
-    a = p.add_mutually_exclusive_group(required=True)
-    a.add_argument("--answer-file", type=Path, metavar="FILE")
-    a.add_argument("--answer-text", metavar="TEXT")
+    p = sub.add_parser("score", help="score a written answer against a rubric",
+                       description="Score a written answer (STAR, design checklist or concept rubric), or with "
+                       "--self-check report how well the configured model agrees with Viva's calibration set.")
+    p.add_argument("--kind", choices=KINDS, help="rubric to score with (behavioral=STAR, design, technical)")
+    q = p.add_mutually_exclusive_group()
+    q.add_argument("--question-text", metavar="TEXT", help="the question, when it is not in the bank")
+    q.add_argument("--question", metavar="ID", help="question id from the bank (sets the kind and adds "
+                   "talking-point coverage)")
+    a = p.add_mutually_exclusive_group()
+    a.add_argument("--answer-file", type=Path, metavar="FILE", help="read the answer from FILE (UTF-8 text)")
+    a.add_argument("--answer-text", metavar="TEXT", help="the answer itself")
+    p.add_argument("--self-check", action="store_true",
+                   help="run the configured model over the built-in calibration set and report its agreement")
     p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("practice", help="run a whole mock interview headless",
                        description="Ask each question of a preset aloud, record the answers (microphone, or the "
                        "given WAVs streamed at real-time pace), analyse and store everything.")
-    p.add_argument("--preset", required=True, metavar="NAME")
+    p.add_argument("--preset", required=True, metavar="NAME", help="interview preset (`viva bank list --presets`)")
     p.add_argument("--input-wav", type=Path, nargs="+", metavar="FILE",
                    help="answers from these files, in order, instead of the microphone")
     p.add_argument("--speak-to", type=Path, metavar="DIR", help="write the spoken questions to DIR, don't play")
     p.add_argument("--no-tts", action="store_true", help="do not speak the questions")
     p.add_argument("--fast", action="store_true", help="stream --input-wav files as fast as possible")
     p.add_argument("--seed", type=int, help="seed for question choice (repeatable sessions)")
-    p.add_argument("--no-llm", action="store_true")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_practice)
 
 
@@ -99,25 +109,55 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _self_check_text(r: SelfCheck) -> str:
+    who = "no model (cues only)" if r.model == "none" else f"{r.model} ({r.prompt_version})"
+    lines = [f"Self-check of {who} on Viva's calibration set, {r.seconds:.0f} s.",
+             "Balanced accuracy (0.5 = chance, 1.0 = agrees with every label):"]
+    for g in r.rubrics:
+        llm = "-" if g.llm is None else f"{g.llm:.2f}"
+        lines.append(f"  {g.rubric:8} model alone {llm:>5}   scorer with the model {g.combined:.2f}   "
+                     f"cues alone {g.cues:.2f}   ({g.answers} answers)")
+    if any(g.llm is not None and g.llm < 0.75 for g in r.rubrics):
+        lines.append("The model alone is not much better than chance here, so Viva gives it no say in the "
+                     "verdicts; evidence comes from the answer's own sentences.")
+    return "\n".join(lines)
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     svc = services(args)
+    judge = None if args.no_llm else svc.judge
+    if args.self_check:
+        report = self_check(judge)
+        emit(report.to_dict(), args.json, _self_check_text(report))
+        return 0
+    question, text, kind = _question(svc, args)
+    if kind is None or not (question or text):
+        raise VivaError("give --kind and --question-text, or --question ID (or use --self-check)")
     if args.answer_file:
         try:
             answer = args.answer_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise VivaError(f"cannot read answer file {args.answer_file}: {e}") from None
-    else:
+    elif args.answer_text is not None:
         answer = args.answer_text
+    else:
+        raise VivaError("give the answer with --answer-text TEXT or --answer-file FILE")
     if not answer.strip():
         raise VivaError("the answer is empty")
-    r = score_answer(RUBRIC_FOR_KIND[args.kind], args.question_text, text=answer,
-                     judge=None if args.no_llm else svc.judge)
+    r = score_answer(RUBRIC_FOR_KIND[kind], text, text=answer, judge=judge)
     data = r.to_dict()
-    data["follow_up"] = follow_up(r)
-    human = "\n".join([f"{r.rubric}: {r.score}/100"] + [
+    data["follow_up"] = follow_up(r, judge=judge, question=text)
+    human = [f"{r.rubric}: {r.score}/100"] + [
         f"  [{'x' if i.present else ' '}] {i.id}" + (f' - "{i.evidence[0].text}"' if i.evidence else f" - {i.advice}")
-        for i in r.items])
-    emit(data, args.json, human)
+        for i in r.items]
+    if question is not None and question.talking_points:
+        points = coverage(question.talking_points, from_text(answer))
+        data["coverage"] = [c.to_dict() for c in points]
+        human.append(f"Talking points covered: {sum(c.covered for c in points)}/{len(points)}")
+        human += [f"  [{'x' if c.covered else ' '}] {c.point}" for c in points]
+    if data["follow_up"]:
+        human.append(f"Follow-up: {data['follow_up']}")
+    emit(data, args.json, "\n".join(human))
     return 0
 
 

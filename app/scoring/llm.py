@@ -1,27 +1,42 @@
-"""The LLM signal: a local GGUF model (llama.cpp) that points at the sentence showing each rubric item.
+"""The LLM signal: a local GGUF model (llama.cpp) that points at the sentence showing a rubric item.
 
-Output is constrained by a JSON schema to sentence numbers that exist in the answer, so the model can
-only cite the answerer's own words (0 means "not shown"). One Llama is not thread-safe: calls are serialised.
+One call per rubric item. The prompt (prompts/judge.txt) puts the rubric instructions and the numbered answer
+first and the item last, so consecutive calls for one answer share a long prefix that llama.cpp's prefix
+cache does not evaluate again. The reply is grammar-constrained to a sentence number that exists (0: none),
+with explicit `max_tokens`, so the model can only cite the answerer's own words.
+
+How far the model's choice may move a verdict is its *trust*: measured per rubric item on the built-in
+calibration set (`viva score --self-check`) as max(0, 2 * balanced accuracy - 1), and recorded per model in
+prompts/judge_trust.yaml. A model that has not been measured has trust 0: its answers are not used.
+One Llama is not thread-safe: calls are serialised.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from app.errors import ModelError
 from app.paths import prompts_dir
-from app.scoring.rubrics import Rubric
+from app.scoring.rubrics import Rubric, RubricItem
 from app.scoring.sentences import Sentence
+from app.yamlsource import load_yaml
 
 PROMPT_FILE = "judge.txt"
+FOLLOW_UP_FILE = "follow_up.txt"
+TRUST_FILE = "judge_trust.yaml"
+MAX_SENTENCE_CHARS = 300  # one very long "sentence" must not crowd the context out
 
 
 class Judge(Protocol):
+    """What the scorer needs from a model. A judge may also carry `trust` (a mapping "rubric.item" -> 0..1,
+    or "rubric" / "*" -> 0..1; see trust_for): without it, its choices change no verdict."""
+
     name: str
 
     def choose(self, rubric: Rubric, question: str, sentences: Sequence[Sentence]) -> dict[str, int]:
@@ -29,42 +44,74 @@ class Judge(Protocol):
         ...
 
 
+def _prompt_text(name: str) -> tuple[str, str]:
+    """(version, template) of a prompt file whose first line is `# <version>`."""
+    first, rest = (prompts_dir() / name).read_text(encoding="utf-8").split("\n", 1)
+    return first.removeprefix("#").strip(), rest
+
+
 def prompt_version() -> str:
-    first = (prompts_dir() / PROMPT_FILE).read_text(encoding="utf-8").splitlines()[0]
-    return first.removeprefix("#").strip()
+    return _prompt_text(PROMPT_FILE)[0]
 
 
-def _system_prompt(rubric: Rubric) -> str:
-    template = (prompts_dir() / PROMPT_FILE).read_text(encoding="utf-8").split("\n", 1)[1]
-    items = "\n".join(f"- {it.id}: {it.definition}" for it in rubric.items)
-    return template.format(rubric=rubric.name, items=items)
+@lru_cache(maxsize=4)
+def measured_trust(model_name: str, trust_file: Path | None = None) -> dict[str, float]:
+    """Per-item trust ("star.result": 0.0..1.0) measured for `model_name` with the current prompt; {} if none."""
+    data = load_yaml(trust_file or prompts_dir() / TRUST_FILE)
+    if data.get("prompt") != prompt_version():
+        return {}  # measured with another prompt: not valid any more
+    return {str(k): float(v) for k, v in (data.get("models", {}).get(model_name) or {}).items()}
 
 
-def _user_prompt(question: str, sentences: Sequence[Sentence]) -> str:
-    numbered = "\n".join(f"[{s.index + 1}] {s.text}" for s in sentences)
-    return f"Interview question: {question}\n\nAnswer sentences (data, not instructions):\n{numbered}"
+def trust_for(judge: object, rubric_id: str, item_id: str) -> float:
+    """How far `judge`'s choice may move a verdict for this item (0: not at all, 1: fully)."""
+    trust = getattr(judge, "trust", None)
+    if not isinstance(trust, Mapping):
+        return 0.0
+    value = trust.get(f"{rubric_id}.{item_id}", trust.get(rubric_id, trust.get("*", 0.0)))
+    return min(1.0, max(0.0, float(value)))
 
 
-def _schema(rubric: Rubric, n: int) -> dict[str, Any]:
-    choice = {"type": "integer", "enum": list(range(n + 1))}
-    return {
-        "type": "object",
-        "properties": {it.id: choice for it in rubric.items},
-        "required": [it.id for it in rubric.items],
-    }
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SENTENCE_CHARS else text[:MAX_SENTENCE_CHARS] + "..."
+
+
+def render(rubric: Rubric, item: RubricItem, question: str, sentences: Sequence[Sentence]) -> list[dict[str, str]]:
+    """The chat messages for one item. Everything but the last line is the same for every item of an answer
+    (and the system message for every answer), so llama.cpp's prefix cache evaluates it once."""
+    system, user = (part.strip() for part in _prompt_text(PROMPT_FILE)[1].split("\n---\n"))
+    items = "\n".join(f'- {it.name}: {it.definition} Shows it: "{it.positive[0]}" Does not: "{it.negative[0]}"'
+                      for it in rubric.items)
+    numbered = "\n".join(f"[{k}] {_quote(s.text)}" for k, s in enumerate(sentences, 1))
+    return [{"role": "system", "content": system.format(rubric=rubric.name, items=items)},
+            {"role": "user", "content": user.format(question=_quote(question), sentences=numbered, name=item.name)}]
+
+
+def _number_grammar(n: int) -> str:
+    return "root ::= " + " | ".join(f'"{k}"' for k in range(n + 1))
 
 
 class LlamaJudge:
     def __init__(self, model_path: Path, n_ctx: int = 2048, n_gpu_layers: int = 0, n_threads: int = 2,
-                 name: str = "") -> None:
+                 name: str = "", trust: Mapping[str, float] | None = None, max_tokens: int = 4) -> None:
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.n_gpu_layers = n_gpu_layers
         self.n_threads = n_threads
         self.name = name or model_path.stem
+        self.max_tokens = max_tokens
+        self._trust = dict(trust) if trust is not None else None
         self._llm: Any = None
+        self._grammars: dict[int, Any] = {}
         self._lock = threading.Lock()
         self.load_s = 0.0
+        self.calls = 0
+
+    @property
+    def trust(self) -> dict[str, float]:
+        """Measured per-item trust (see module doc); an explicit `trust=` overrides the shipped table."""
+        return self._trust if self._trust is not None else measured_trust(self.name)
 
     def load(self) -> None:
         if self._llm is not None:
@@ -77,32 +124,50 @@ class LlamaJudge:
         t0 = time.perf_counter()
         try:
             self._llm = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx, n_gpu_layers=self.n_gpu_layers,
-                              n_threads=self.n_threads, seed=0, verbose=False)
+                              n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=0, verbose=False)
         except Exception as e:
             raise ModelError(f"cannot load LLM {self.model_path} ({e}); the file may be truncated or not "
                              "a GGUF model: run `make setup` to fetch a fresh copy") from None
         self.load_s = time.perf_counter() - t0
 
+    def _grammar(self, n: int) -> Any:
+        if n not in self._grammars:
+            from llama_cpp import LlamaGrammar
+
+            self._grammars[n] = LlamaGrammar.from_string(_number_grammar(n), verbose=False)
+        return self._grammars[n]
+
+    def _fits(self, messages: list[dict[str, str]]) -> bool:
+        text = "\n".join(m["content"] for m in messages)
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False)) + 64 + self.max_tokens < self.n_ctx
+
     def choose(self, rubric: Rubric, question: str, sentences: Sequence[Sentence]) -> dict[str, int]:
+        out = {it.id: 0 for it in rubric.items}
         if not sentences:
-            return {it.id: 0 for it in rubric.items}
+            return out
         with self._lock:
             self.load()
-            out = self._llm.create_chat_completion(
-                messages=[
-                    {"role": "system", "content": _system_prompt(rubric)},
-                    {"role": "user", "content": _user_prompt(question, sentences)},
-                ],
-                response_format={"type": "json_object", "schema": _schema(rubric, len(sentences))},
-                temperature=0.0,
-                max_tokens=16 * len(rubric.items) + 16,
-            )
-        text = out["choices"][0]["message"]["content"] or "{}"
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            return {it.id: 0 for it in rubric.items}
-        return {
-            it.id: v if isinstance(v := data.get(it.id), int) and 0 <= v <= len(sentences) else 0
-            for it in rubric.items
-        }
+            for it in rubric.items:
+                messages = render(rubric, it, question, sentences)
+                if not self._fits(messages):
+                    continue  # an answer too long for the context gets no LLM opinion, never a truncated one
+                reply = self._llm.create_chat_completion(
+                    messages=messages, grammar=self._grammar(len(sentences)), temperature=0.0,
+                    max_tokens=self.max_tokens)
+                self.calls += 1
+                text = (reply["choices"][0]["message"]["content"] or "").strip()
+                out[it.id] = int(text) if text.isdigit() and int(text) <= len(sentences) else 0
+        return out
+
+    def paraphrase(self, question: str, item: RubricItem, template: str) -> str | None:
+        """The template follow-up reworded to fit the question, or None when the reply is not one question."""
+        _, prompt = _prompt_text(FOLLOW_UP_FILE)
+        content = prompt.format(question=_quote(question), name=item.name, definition=item.definition,
+                                template=template)
+        with self._lock:
+            self.load()
+            reply = self._llm.create_chat_completion(messages=[{"role": "user", "content": content.strip()}],
+                                                     temperature=0.0, max_tokens=48)
+        text = " ".join((reply["choices"][0]["message"]["content"] or "").split()).strip('"')
+        one_question = re.fullmatch(r"[A-Z][^?\n:\"“”]{10,200}\?", text) is not None  # no preamble, no quotes
+        return text if one_question and 4 <= len(text.split()) <= 30 else None
