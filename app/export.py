@@ -1,4 +1,5 @@
-"""Session reports: Markdown, CSV (one row per attempt) and JSON. User text is escaped for each format."""
+"""Session reports: Markdown, HTML (one self-contained file with the trend charts embedded), CSV (one row per
+attempt) and JSON. User text is escaped for each format."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import html
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
+from app.charts import data_uri, render_png
+from app.config import Targets
 from app.store import Store
 
 CSV_FIELDS = ("session_id", "attempt_id", "position", "question_id", "category", "kind", "created_at",
@@ -55,7 +59,9 @@ def to_csv(store: Store, session_id: int) -> str:
     return buf.getvalue()
 
 
-def to_markdown(store: Store, session_id: int) -> str:
+def to_markdown(store: Store, session_id: int, chart: str | None = None) -> str:
+    """The session as Markdown; `chart` is the file name of the trend charts PNG written beside it (see
+    `write_chart`), linked at the end."""
     data = session_data(store, session_id)
     s = data["session"]
     lines = [f"# Viva session {s['id']}", "", f"- Started: {s['started_at']}", f"- Preset: {s['preset'] or '-'}",
@@ -76,12 +82,25 @@ def to_markdown(store: Store, session_id: int) -> str:
             lines.append("")
         text = (a["transcript"] or {}).get("text", "")
         lines += ["Transcript:", "", f"> {md_text(text)}", ""]
+    if chart:
+        lines += ["## Trends", "", "All analysed answers so far, oldest first; this session's are highlighted.", "",
+                  f"![Trend charts: pace, fillers, longest pause, rubric coverage](<{chart}>)", ""]
     return "\n".join(lines)
+
+
+def write_chart(store: Store, session_id: int, path: Path, targets: Targets | None = None) -> bool:
+    """Write the trend charts (this session highlighted) to `path` for a Markdown report. False when there
+    is nothing to chart yet."""
+    points = store.trend()
+    if not points:
+        return False
+    path.write_bytes(render_png(points, targets, highlight_session=session_id))
+    return True
 
 
 _HTML_STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}
 .item{margin:.2rem 0}.present{color:#1a7f37}.missing{color:#b42318}blockquote{border-left:3px solid #ccc;
-margin:0;padding-left:1rem;color:#444}.filler{background:#fff3c4}.figures{color:#555}"""
+margin:0;padding-left:1rem;color:#444}.filler{background:#fff3c4}.figures{color:#555}img.chart{max-width:100%;height:auto}"""
 
 
 def _h(text: object) -> str:
@@ -99,7 +118,21 @@ def _marked_transcript(transcript: dict[str, Any] | None, delivery: dict[str, An
     return " ".join(out)
 
 
-def to_html(store: Store, session_id: int) -> str:
+def _trend_section(store: Store, session_id: int, targets: Targets | None) -> list[str]:
+    """The trend charts over all analysed answers (this session's highlighted), as an embedded PNG."""
+    points = store.trend()
+    if not points:
+        return []
+    png = render_png(points, targets, highlight_session=session_id)
+    return ["<h2>Trends</h2>",
+            f"<p class='figures'>All {len(points)} analysed answers so far, oldest first; this session's are "
+            "highlighted.</p>",
+            f"<img class='chart' src='{data_uri(png)}' alt='Trend charts: pace with its target band, fillers per "
+            "100 words, longest pause and rubric coverage per item'>"]
+
+
+def to_html(store: Store, session_id: int, targets: Targets | None = None, *, charts: bool = True) -> str:
+    """The session as one HTML file; `charts` embeds the trend charts (PNG data URIs, no external files)."""
     data = session_data(store, session_id)
     s = data["session"]
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Viva session {_h(s['id'])}</title>",
@@ -121,6 +154,8 @@ def to_html(store: Store, session_id: int) -> str:
                 parts.append(f"<li class='item {cls}'>{mark} {_h(item['id'])}: {ev or _h(item['advice'])}</li>")
             parts.append("</ul>")
         parts.append(f"<blockquote>{_marked_transcript(a['transcript'], a['delivery'])}</blockquote>")
+    if charts:
+        parts += _trend_section(store, session_id, targets)
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -10,8 +11,16 @@ import platformdirs
 
 APP_NAME = "viva"
 
-# Resources shipped with the project (the repo root in a checkout, or the bundle in a packaged build).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def _resource_root() -> Path:
+    """Resources shipped with the project: the repo root in a checkout, the bundle in a PyInstaller build."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+PROJECT_ROOT = _resource_root()
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:

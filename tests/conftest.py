@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# As app.cli.main does: without it, each answer after the first transcribes 5-10x slower in one process
+# (CTranslate2's OpenMP threads keep spinning once a transcription worker thread ends).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 SPEECH = Path(__file__).parent / "data" / "speech"
 

@@ -129,12 +129,17 @@ def test_html_escapes_user_text_and_marks_fillers(populated) -> None:
         def __init__(self) -> None:
             super().__init__()
             self.tags: set[str] = set()
+            self.images: list[str | None] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             self.tags.add(tag)
+            if tag == "img":
+                self.images.append(dict(attrs).get("src"))
 
     parser = Tags()
     parser.feed(page)
     # Only Viva's own markup: the user's text added no element of its own.
     assert parser.tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "b", "small", "ul",
-                           "li", "blockquote", "span"}
+                           "li", "blockquote", "span", "img"}
+    # The one image is Viva's embedded trend chart, not the <img> in the user's text.
+    assert len(parser.images) == 1 and (parser.images[0] or "").startswith("data:image/png;base64,")

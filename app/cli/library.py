@@ -12,49 +12,69 @@ from app.bank import validate
 from app.cli.common import emit, services
 from app.domain import KINDS
 from app.errors import VivaError
-from app.export import FORMATS
+from app.export import FORMATS, to_html, to_markdown, write_chart
 from app.modelstore import check, load_manifest
 from app.paths import question_bank_dir
 
 
 def add_commands(sub: Any) -> None:
-    p = sub.add_parser("models", help="list the models in use, their source, size and checksum status")
+    p = sub.add_parser("models", help="list the models in use, their source, size and checksum status",
+                       description="List every model in models/manifest.json and any model file the config "
+                       "names: which are in use (*), where they came from, their size, licence and whether "
+                       "their files match the manifest's SHA-256. Exit code 3 when a model in use is missing "
+                       "or corrupt.")
     p.add_argument("--full", action="store_true", help="re-hash every file instead of trusting earlier checks")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_models)
 
-    bank = sub.add_parser("bank", help="question bank: validate, list").add_subparsers(dest="bank_cmd",
-                                                                                      required=True)
-    p = bank.add_parser("validate", help="report every problem in a question bank, with file and line")
+    bank = sub.add_parser("bank", help="question bank: validate, list",
+                          description="Work with the question bank (questions, categories, presets and "
+                          "rubrics, YAML files in question_bank/).").add_subparsers(
+                              dest="bank_cmd", metavar="SUBCOMMAND", title="subcommands", required=True)
+    p = bank.add_parser("validate", help="report every problem in a question bank, with file and line",
+                        description="Check a question bank directory and print each problem as FILE:LINE: "
+                        "message. Exit code 5 when there is any.")
     p.add_argument("path", type=Path, nargs="?", help="bank directory (default: the bundled bank)")
     p.set_defaults(func=cmd_bank_validate)
-    p = bank.add_parser("list", help="list questions, optionally filtered")
-    p.add_argument("--category")
-    p.add_argument("--kind", choices=KINDS)
+    p = bank.add_parser("list", help="list questions, optionally filtered",
+                        description="List the bank's questions (id, category, kind, text), or its presets.")
+    p.add_argument("--category", help="only questions of this category")
+    p.add_argument("--kind", choices=KINDS, help="only questions of this kind")
     p.add_argument("--presets", action="store_true", help="list presets instead of questions")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_bank_list)
 
-    p = sub.add_parser("sessions", help="list stored sessions")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("sessions", help="list stored sessions",
+                       description="List every stored session, newest first: when, status, answers, average "
+                       "pace and its preset or title (imported recordings are titled 'import').")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_sessions)
-    p = sub.add_parser("show", help="show one session with its attempts")
-    p.add_argument("session", type=int, metavar="SESSION")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("show", help="show one session with its attempts",
+                       description="Show a session's answers: question, delivery figures, structure score "
+                       "and transcript.")
+    p.add_argument("session", type=int, metavar="SESSION", help="session id (see `viva sessions`)")
+    p.add_argument("--json", action="store_true", help="print JSON (with every word, filler and rubric result)")
     p.set_defaults(func=cmd_show)
-    p = sub.add_parser("trends", help="pace, fillers, pauses and rubric coverage over time")
-    p.add_argument("--category")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("trends", help="pace, fillers, pauses and rubric coverage over time",
+                       description="One line per analysed answer, oldest first; --plot also draws the trend "
+                       "charts (pace with its target band, fillers, longest pause, rubric coverage per item).")
+    p.add_argument("--category", help="only answers to questions of this category")
+    p.add_argument("--plot", type=Path, metavar="FILE.png", help="also write the trend charts to this PNG file")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_trends)
     p = sub.add_parser("recover", help="analyse and store answers from sessions that were interrupted",
                        description="Finds sessions that stopped mid-answer (crash, kill, power cut), repairs "
                        "their recordings, then transcribes, scores and stores them like any other answer.")
     p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_recover)
-    p = sub.add_parser("export", help="export a session as Markdown, HTML, CSV or JSON")
-    p.add_argument("session", type=int, metavar="SESSION")
-    p.add_argument("--format", choices=sorted(FORMATS), required=True)
+    p = sub.add_parser("export", help="export a session as Markdown, HTML, CSV or JSON",
+                       description="Write a session report: Markdown or HTML (transcripts with fillers marked, "
+                       "rubric evidence, delivery figures and the trend charts: embedded in the HTML file, a PNG "
+                       "beside a Markdown file written with -o), CSV (one row per answer with every metric) or "
+                       "JSON (everything stored).")
+    p.add_argument("session", type=int, metavar="SESSION", help="session id (see `viva sessions`)")
+    p.add_argument("--format", choices=sorted(FORMATS), required=True, help="report format")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=cmd_export)
 
@@ -138,7 +158,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    points = services(args).store.trend(args.category)
+    svc = services(args)
+    points = svc.store.trend(args.category)
+    if args.plot:
+        from app.charts import write_png
+
+        size = write_png(args.plot, points, svc.config.targets)
+        print(f"viva: wrote the trend charts to {args.plot} ({size // 1024} KB)", file=sys.stderr)
     emit([asdict(p) for p in points], args.json, "\n".join(
         f"{p.created_at}  {p.category or '-':<20} {p.wpm or 0:5.0f} wpm  {p.fillers_per_100 or 0:4.1f} fillers/100  "
         f"score {p.score if p.score is not None else '-'}" for p in points) or "no analysed answers yet")
@@ -146,12 +172,27 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    store = services(args).store
-    text = FORMATS[args.format](store, args.session)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    svc = services(args)
+    svc.store.session(args.session)  # a missing session is a store error (6) before anything is written
+    try:
+        if args.output:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+        if args.format == "html":
+            text = to_html(svc.store, args.session, svc.config.targets)
+        elif args.format == "md" and args.output:  # the charts go in a PNG beside the report
+            chart = args.output.with_name(f"{args.output.stem}-trends.png")
+            drawn = write_chart(svc.store, args.session, chart, svc.config.targets)
+            text = to_markdown(svc.store, args.session, chart.name if drawn else None)
+        else:
+            text = FORMATS[args.format](svc.store, args.session)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise VivaError(f"cannot write {e.filename or args.output}: {e.strerror}") from None
     return 0
 
 
