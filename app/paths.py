@@ -39,8 +39,11 @@ def config_file(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the user only."""
+    """Create `path` (and parents) readable by the user only. Also tightens a directory that something
+    else created first with the default mode (mkdir's `mode` applies only to a directory it creates)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
     return path
 
 

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from app.domain import Analysis, Question, RubricResult
 from app.errors import StoreError
+from app.paths import ensure_private_dir
 from app.store.db import open_db, transaction
 
 
@@ -39,6 +40,10 @@ class Store:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        try:
+            ensure_private_dir(data_dir)
+        except OSError as e:
+            raise StoreError(f"cannot create the data directory {data_dir}: {e.strerror}") from None
         self.db: sqlite_utils.Database = open_db(data_dir / "viva.db")
 
     @property
