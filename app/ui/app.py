@@ -12,6 +12,7 @@ from app import config as config_mod
 from app.errors import VivaError
 from app.paths import config_file
 from app.services import Services, build
+from app.ui.audio_io import AudioIO
 from app.ui.main_window import MainWindow
 
 
@@ -24,9 +25,10 @@ def load_services(config_path: str | None) -> tuple[Services, str | None]:
         return build(config_mod.Config()), f"{e}. Using the default settings until the config is fixed."
 
 
-def create_main_window(config_path: str | None) -> MainWindow:
+def create_main_window(config_path: str | None, *, audio: AudioIO | None = None) -> MainWindow:
+    """The window over services built from the config file; `audio` replaces the configured devices."""
     services, problem = load_services(config_path)
-    window = MainWindow(services)
+    window = MainWindow(services, audio=audio, config_path=Path(config_path) if config_path else None)
     if problem:
         window.show_error(problem)
     return window

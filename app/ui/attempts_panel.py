@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -19,11 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.formatting import DASH, latest_score, number, transcript_text
+from app.ui.signals import emit
 
 HEADERS = ("#", "Question", "Wpm", "Fillers", "Structure")
 
 
 class AttemptsPanel(QWidget):
+    review_requested = Signal(int)  # row of the answer to open in the review (with replay)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attemptsPanel")
@@ -43,6 +48,7 @@ class AttemptsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_attempt(row))
+        self.table.cellDoubleClicked.connect(lambda row, _col: self._request_review(row))
 
         self.question = QLabel(self)
         self.question.setObjectName("attemptQuestion")
@@ -55,7 +61,14 @@ class AttemptsPanel(QWidget):
         detail = QWidget(self)
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(self.question)
+        self.review_button = QPushButton("Review and replay\u2026", self)
+        self.review_button.setObjectName("reviewAttempt")
+        self.review_button.setToolTip("Open this answer's review: marked transcript, rubric, playback")
+        self.review_button.clicked.connect(lambda: self._request_review(self.table.currentRow()))
+        top = QHBoxLayout()
+        top.addWidget(self.question, 1)
+        top.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignTop)
+        detail_layout.addLayout(top)
         detail_layout.addWidget(self.transcript, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -105,7 +118,12 @@ class AttemptsPanel(QWidget):
         item = self.table.item(row, column)
         return "" if item is None else item.text()
 
+    def _request_review(self, row: int) -> None:
+        if 0 <= row < len(self._attempts):
+            emit(self.review_requested, row)
+
     def _show_attempt(self, row: int) -> None:
+        self.review_button.setEnabled(0 <= row < len(self._attempts))
         if not 0 <= row < len(self._attempts):
             self.question.clear()
             self.transcript.clear()

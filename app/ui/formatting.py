@@ -55,3 +55,9 @@ def session_headline(session: Mapping[str, Any] | None) -> str:
     if wpm is not None:
         parts.append(f"{wpm:.0f} wpm average")
     return "Last session: " + " \u00b7 ".join(parts)
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
+    s = max(0, int(seconds))
+    return f"{s // 60}:{s % 60:02d}"

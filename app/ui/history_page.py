@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -18,19 +20,21 @@ from PySide6.QtWidgets import (
 
 from app.ui.attempts_panel import AttemptsPanel
 from app.ui.formatting import local_time
-from app.ui.sessions_model import SESSION_ID_ROLE, SORT_ROLE, SessionsModel
+from app.ui.sessions_filter import SessionsFilter
+from app.ui.sessions_model import SESSION_ID_ROLE, SessionsModel
+from app.ui.signals import emit
 
 
 class HistoryPage(QWidget):
     session_selected = Signal(int)  # session id; answer with `show_attempts`
+    review_requested = Signal(int, int)  # session id, row of the answer in `show_attempts`' list
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyPage")
         self.model = SessionsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = SessionsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
 
         self.table = QTableView(self)
         self.table.setObjectName("sessions")
@@ -50,10 +54,20 @@ class HistoryPage(QWidget):
         self.empty = QLabel("No sessions yet. Start an interview or analyse a recording from Home.", self)
         self.empty.setObjectName("historyEmpty")
         self.attempts = AttemptsPanel(self)
+        self.attempts.review_requested.connect(self._review)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.category = QComboBox(self)
+        self.category.setObjectName("historyCategory")
+        self.category.addItem("All categories", None)
+        self.category.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel("Answers in:", self))
+        filter_row.addWidget(self.category)
+        filter_row.addStretch(1)
+        left_layout.addLayout(filter_row)
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.table, 1)
 
@@ -68,10 +82,28 @@ class HistoryPage(QWidget):
         layout.addWidget(splitter)
         self._shown_session: int | None = None
 
-    def set_sessions(self, rows: Sequence[Mapping[str, Any]], preset_names: Mapping[str, str] | None = None) -> None:
-        """Replace the table with `rows` from `Store.sessions()`, keeping the selected session if it remains."""
+    def set_categories(self, categories: Mapping[str, str]) -> None:
+        """Category id -> display name, for the filter (keeps the current choice when it remains)."""
+        keep = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem("All categories", None)
+        for cid, name in categories.items():
+            self.category.addItem(name, cid)
+        self.category.setCurrentIndex(max(0, self.category.findData(keep)))
+        self.category.blockSignals(False)
+        self.proxy.set_category(self.category.currentData())
+
+    def filter_by_category(self, category: str | None) -> None:
+        self.category.setCurrentIndex(max(0, self.category.findData(category)))
+
+    def set_sessions(self, rows: Sequence[Mapping[str, Any]], preset_names: Mapping[str, str] | None = None,
+                     session_categories: Mapping[int, frozenset[str]] | None = None) -> None:
+        """Replace the table with `rows` from `Store.sessions()`, keeping the selected session if it remains.
+        `session_categories` (session id -> its answers' categories) feeds the category filter."""
         keep = self.selected_session()
         self._shown_session = None  # reload the answers even if the same session stays selected
+        self.proxy.set_session_categories(session_categories or {})
         self.model.set_sessions(rows, preset_names)
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
@@ -106,10 +138,22 @@ class HistoryPage(QWidget):
         title = f"{self.model.columns[1].display(source)}, {local_time(source.get('started_at'))}"
         self.attempts.set_attempts(title, attempts)
 
+    def _review(self, row: int) -> None:
+        if self._shown_session is not None:
+            emit(self.review_requested, self._shown_session, row)
+
+    def _filter_changed(self) -> None:
+        keep = self.selected_session()
+        self.proxy.set_category(self.category.currentData())
+        if keep is None or not self.select_session(keep):
+            self.table.clearSelection()
+            self._shown_session = None
+            self.attempts.set_attempts(None, [])
+
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         session_id = self.selected_session()
         if session_id is None:
             self._shown_session = None
             self.attempts.set_attempts(None, [])
         elif session_id != self._shown_session:
-            self.session_selected.emit(session_id)
+            emit(self.session_selected, session_id)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -19,12 +20,14 @@ from PySide6.QtWidgets import (
 
 from app.domain import Preset
 from app.ui.formatting import plural, question_count, session_headline
+from app.ui.signals import emit
 
 PRESET_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class HomePage(QWidget):
     start_requested = Signal(str)  # preset id
+    drill_requested = Signal(str)  # category id
     analyse_requested = Signal()
     history_requested = Signal()
 
@@ -58,6 +61,17 @@ class HomePage(QWidget):
         history = QPushButton("History", self)
         history.clicked.connect(self.history_requested)
 
+        self.drill_category = QComboBox(self)
+        self.drill_category.setObjectName("drillCategory")
+        self.drill_button = QPushButton("Start drill", self)
+        self.drill_button.setObjectName("drillButton")
+        self.drill_button.clicked.connect(self._drill)
+        drill = QHBoxLayout()
+        drill.addWidget(QLabel("Or drill one category (3 questions):", self))
+        drill.addWidget(self.drill_category)
+        drill.addWidget(self.drill_button)
+        drill.addStretch(1)
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)
@@ -73,6 +87,8 @@ class HomePage(QWidget):
         layout.addWidget(QLabel("Choose an interview:", self))
         layout.addWidget(self.presets, 1)
         layout.addLayout(buttons)
+        layout.addSpacing(8)
+        layout.addLayout(drill)
         self._update_buttons()
 
     def set_presets(self, presets: Iterable[Preset]) -> None:
@@ -86,6 +102,15 @@ class HomePage(QWidget):
         if self.presets.count():
             self.presets.setCurrentRow(0)
         self._update_buttons()
+
+    def set_categories(self, categories: Mapping[str, str]) -> None:
+        """Category id -> display name, for category drills."""
+        keep = self.drill_category.currentData()
+        self.drill_category.clear()
+        for cid, name in categories.items():
+            self.drill_category.addItem(name, cid)
+        self.drill_category.setCurrentIndex(max(0, self.drill_category.findData(keep)))
+        self.drill_button.setEnabled(self.drill_category.count() > 0)
 
     def set_last_session(self, session: Mapping[str, Any] | None) -> None:
         """`session` is the newest row of `Store.sessions()`, or None when there are none."""
@@ -105,7 +130,12 @@ class HomePage(QWidget):
     def _start(self) -> None:
         preset = self.selected_preset()
         if preset is not None:
-            self.start_requested.emit(preset)
+            emit(self.start_requested, preset)
+
+    def _drill(self) -> None:
+        category = self.drill_category.currentData()
+        if category:
+            emit(self.drill_requested, str(category))
 
     def _update_buttons(self) -> None:
         self.start_button.setEnabled(self.selected_preset() is not None)

@@ -1,16 +1,19 @@
 """The main window: menus and shortcuts, a stack of pages, a status bar with a busy indicator.
 
 It owns no logic of its own: it reads from the services, hands plain data to the pages, and runs the
-core's use cases (`app.practice`) through the task runner so the window never freezes.
+core's use cases (`app.practice`) through the task runner so the window never freezes. The interview
+itself is run by an `InterviewController`; audio devices come in through `AudioIO` (tests and the bench
+pass file-backed recorders and silent players).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -22,15 +25,30 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.domain import KINDS, Analysis
+from app.config import Config
+from app.domain import KINDS, Analysis, Question
 from app.errors import VivaError
+from app.paths import config_file
 from app.practice import analyze_file
-from app.services import Services
+from app.services import Services, build
 from app.ui.analysis_page import AnalysisPage
+from app.ui.answer_player import Player
+from app.ui.audio_io import AudioIO, default_audio_io
 from app.ui.banner import Banner
 from app.ui.busy_indicator import BusyIndicator
+from app.ui.errors import describe
 from app.ui.history_page import HistoryPage
 from app.ui.home_page import HomePage
+from app.ui.interview_controller import InterviewController, Phase
+from app.ui.interview_page import InterviewPage
+from app.ui.model_access import ModelAccess
+from app.ui.progress_page import ProgressPage
+from app.ui.question_picks import drill_questions, preset_questions
+from app.ui.review_dialog import ReviewDialog
+from app.ui.sessions_filter import categories_by_session
+from app.ui.settings_dialog import SettingsDialog, SettingsProbes
+from app.ui.signals import emit
+from app.ui.stored_answer import stored_records
 from app.ui.tasks import MODELS, Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -40,30 +58,36 @@ SCORING_CHOICES = {"Delivery only (no structure score)": None,
                    "Behavioral (STAR)": "behavioral", "Technical (concept)": "technical", "Design": "design"}
 
 
-def describe(error: BaseException) -> str:
-    """One line for the user. VivaErrors already say what to do; anything else is a bug, logged in full."""
-    if isinstance(error, VivaError):
-        return str(error)
-    return f"Unexpected error ({type(error).__name__}: {error}). Please report it; details are in the log."
-
-
 class MainWindow(QMainWindow):
     analysis_finished = Signal()  # after an analysis's result or error is on screen
+    models_ready = Signal(bool)  # after the background model warm-up: True when the speech model loaded
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None, *, audio: AudioIO | None = None,
+                 warm_models: bool = True, config_path: Path | None = None,
+                 settings_probes: SettingsProbes | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        self.models = ModelAccess(services)
+        self._audio_override = audio
+        self.audio = audio or default_audio_io(services.config)
+        self.config_path = config_path or config_file()
+        self.settings_probes = settings_probes
+        self._warm_on_show = warm_models
+        self.rng = random.Random()
         self.setWindowTitle("Viva")
-        self.resize(1100, 720)
         self.setMinimumSize(800, 560)
+        self.resize(1240, 780)
 
         self.runner = TaskRunner(self)
         self.banner = Banner(self)
+        self.controller = InterviewController(services, self.models, self.runner, self.audio, self)
         self.home = HomePage(self)
         self.history = HistoryPage(self)
+        self.progress = ProgressPage(services.config.targets, self)
         self.analysis = AnalysisPage(services.config.targets, self)
+        self.interview = InterviewPage(self.controller, self._new_player, services.config.targets, self)
         self.stack = QStackedWidget(self)
-        for page in (self.home, self.history, self.analysis):
+        for page in (self.home, self.history, self.progress, self.analysis, self.interview):
             self.stack.addWidget(page)
 
         central = QWidget(self)
@@ -80,10 +104,19 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.home.start_requested.connect(self.start_interview)
+        self.home.drill_requested.connect(self.start_drill)
         self.home.analyse_requested.connect(self.ask_and_analyse)
         self.home.history_requested.connect(self.show_history)
         self.history.session_selected.connect(self._load_attempts)
+        self.history.review_requested.connect(self.review_stored)
+        self.progress.category_changed.connect(lambda _c: self.refresh_progress())
+        self.interview.home_requested.connect(self._leave_interview_home)
+        self.interview.history_requested.connect(self._leave_interview_history)
+        self.controller.phase_changed.connect(self._on_phase)
         self.show_home()
+
+    def _new_player(self) -> Player:
+        return self.audio.new_player()  # the current devices, also after the settings change
 
     # -- menus and shortcuts -------------------------------------------------------------------------
 
@@ -97,19 +130,28 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.analyse_action = self._action("&Analyse recording\u2026", "Ctrl+O", self.ask_and_analyse)
+        self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.home_action = self._action("&Home", "Ctrl+1", self.show_home)
         self.history_action = self._action("Hi&story", "Ctrl+H", self.show_history)
+        self.progress_action = self._action("&Progress", "Ctrl+G", self.show_progress)
+        self.interview_action = self._action("&Interview", "Ctrl+I", self.show_interview)
         self.about_action = self._action("&About Viva", None, self._about)
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.analyse_action)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         go_menu = menus.addMenu("&Go")
-        go_menu.addAction(self.home_action)
-        go_menu.addAction(self.history_action)
+        for action in (self.home_action, self.interview_action, self.history_action, self.progress_action):
+            go_menu.addAction(action)
+        interview_menu = menus.addMenu("I&nterview")
+        for action in self.interview.menu_actions():
+            interview_menu.addAction(action)
+            self.addAction(action)
         menus.addMenu("&Help").addAction(self.about_action)
+        self.interview_action.setEnabled(False)
 
     # -- navigation ----------------------------------------------------------------------------------
 
@@ -121,9 +163,24 @@ class MainWindow(QMainWindow):
         self.refresh_history()
         self.stack.setCurrentWidget(self.history)
 
+    def show_progress(self) -> None:
+        self.refresh_progress()
+        self.stack.setCurrentWidget(self.progress)
+
+    def show_interview(self) -> None:
+        if self.controller.phase is not Phase.IDLE:
+            self.stack.setCurrentWidget(self.interview)
+
+    def _categories(self) -> dict[str, str]:
+        try:
+            return dict(self.services.bank.categories)
+        except VivaError:
+            return {}
+
     def refresh_home(self) -> None:
         try:
             self.home.set_presets(self.services.bank.presets.values())
+            self.home.set_categories(self.services.bank.categories)
         except VivaError as e:
             self.show_error(e)
         try:
@@ -138,8 +195,17 @@ class MainWindow(QMainWindow):
             names = {p.id: p.name for p in self.services.bank.presets.values()}
         except VivaError:
             names = {}  # the home page reports bank problems; here preset ids will do
+        self.history.set_categories(self._categories())
         try:
-            self.history.set_sessions(self.services.store.sessions(), names)
+            store = self.services.store
+            self.history.set_sessions(store.sessions(), names, categories_by_session(store.trend()))
+        except VivaError as e:
+            self.show_error(e)
+
+    def refresh_progress(self) -> None:
+        self.progress.set_categories(self._categories())
+        try:
+            self.progress.set_points(self.services.store.trend(self.progress.selected_category()))
         except VivaError as e:
             self.show_error(e)
 
@@ -149,13 +215,121 @@ class MainWindow(QMainWindow):
         except VivaError as e:
             self.show_error(e)
 
+    def review_stored(self, session_id: int, row: int) -> ReviewDialog | None:
+        """Open the review (with replay) of the `row`-th stored answer of a session."""
+        try:
+            store, questions = self.services.store, self.services.bank.questions
+            records = stored_records(store.attempts(session_id), store.absolute, questions,
+                                     self.services.config.targets)
+        except VivaError as e:
+            self.show_error(e)
+            return None
+        dialog = ReviewDialog(records[row], self._new_player, self.services.config.targets, self)
+        dialog.show()
+        return dialog
+
+    # -- interviews ----------------------------------------------------------------------------------
+
     def start_interview(self, preset_id: str) -> None:
-        preset = self.services.bank.presets.get(preset_id)
-        name = preset.name if preset else preset_id
-        self.banner.show_info(
-            f"The interview screen for \u201c{name}\u201d is coming in the next version. Meanwhile run "
-            f"`viva practice --preset {preset_id}`, or analyse a recorded answer with File \u203a Analyse "
-            "recording\u2026 (Ctrl+O).")
+        """Pick the preset's questions and open the interview screen on the first one."""
+        try:
+            questions, title = preset_questions(self.services.bank, preset_id, self.rng)
+        except VivaError as e:
+            self.show_error(e)
+            return
+        self._start(questions, preset_id, title)
+
+    def start_drill(self, category: str) -> None:
+        """A short interview of questions from one category."""
+        try:
+            questions, title = drill_questions(self.services.bank, category, self.rng)
+        except VivaError as e:
+            self.show_error(e)
+            return
+        self._start(questions, None, title)
+
+    def _start(self, questions: list[Question], preset: str | None, title: str) -> None:
+        if self.controller.active:
+            self.show_error("An interview is already running: end it first (Ctrl+E).")
+            self.show_interview()
+            return
+        self.banner.clear()
+        self.interview.category_names = self._categories()
+        try:
+            self.controller.start(questions, preset, title)
+        except VivaError as e:
+            self.show_error(e)
+            return
+        self.stack.setCurrentWidget(self.interview)
+
+    def _on_phase(self, phase: Phase) -> None:
+        self.interview_action.setEnabled(phase is not Phase.IDLE)
+        self.settings_action.setEnabled(phase not in (Phase.RECORDING, Phase.ANALYSING))
+
+    def _leave_interview_home(self) -> None:
+        self.controller.reset()
+        self.show_home()
+
+    def _leave_interview_history(self) -> None:
+        session_id = self.controller.session_id
+        self.controller.reset()
+        self.show_history()
+        if session_id is not None:
+            self.history.filter_by_category(None)
+            self.history.select_session(session_id)
+
+    # -- models and settings ---------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._warm_on_show:
+            self._warm_on_show = False
+            QTimer.singleShot(0, self._warm_if_open)  # after the window is on screen
+
+    def _warm_if_open(self) -> None:
+        if not self.runner.closed:
+            self.warm_models()
+
+    def warm_models(self) -> Task[str | None]:
+        """Load Whisper and the LLM on the models lane, so the first answer does not wait for them."""
+        models = self.models
+
+        def work() -> str | None:
+            return models.warm(task.report)
+
+        def done(note: str | None) -> None:
+            if note:
+                self.banner.show_info(note)
+            emit(self.models_ready, True)
+
+        def failed(error: Exception) -> None:
+            self.show_error(f"The speech model could not be loaded: {describe(error)} Interviews and analysis "
+                            "need it; history, progress and settings still work.")
+            emit(self.models_ready, False)
+
+        task: Task[str | None] = (Task(work).on_lane(MODELS).with_progress("Loading models")
+                                  .success(done).failure(failed))
+        return task.run(self.runner)
+
+    def open_settings(self) -> None:
+        if self.controller.phase in (Phase.RECORDING, Phase.ANALYSING):
+            return
+        probes = self.settings_probes or SettingsProbes(voices=self.services.speaker.voices)
+        saved = SettingsDialog.edit(self.services.config, self.config_path, self.runner, probes, self)
+        if saved is not None:
+            self.apply_config(saved)
+
+    def apply_config(self, config: Config) -> None:
+        """Use new settings from now on: models are rebuilt lazily and warmed again."""
+        self.services = build(config, self.services.home)
+        self.models = ModelAccess(self.services)
+        self.audio = self._audio_override or default_audio_io(config)
+        c = self.controller
+        c.services, c.models, c.io = self.services, self.models, self.audio
+        for page in (self.progress, self.analysis, self.interview.review):
+            page.targets = config.targets
+        self.statusBar().showMessage(f"Settings saved to {self.config_path}", 5000)
+        self.warm_models()
 
     # -- analysing a recording -----------------------------------------------------------------------
 
@@ -174,12 +348,12 @@ class MainWindow(QMainWindow):
         if kind is not None and kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
         source = Path(path)
-        services = self.services
+        models, targets = self.models, self.services.config.targets
 
         def work() -> Analysis:
-            judge = services.judge if kind else None
-            return analyze_file(source, services.transcriber, kind=kind, judge=judge, progress=task.report,
-                                targets=services.config.targets)
+            judge = models.judge() if kind else None
+            return analyze_file(source, models.transcriber(), kind=kind, judge=judge, progress=task.report,
+                                targets=targets)
 
         task: Task[Analysis] = (Task(work).on_lane(MODELS).with_progress(f"Analysing {source.name}")
                                 .success(lambda a: self._analysis_done(source, a))
@@ -194,13 +368,13 @@ class MainWindow(QMainWindow):
         self.analyse_action.setEnabled(True)
         self.analysis.show_analysis(source, analysis)
         self.statusBar().showMessage(f"Analysed {source.name}", 5000)
-        self.analysis_finished.emit()
+        emit(self.analysis_finished)
 
     def _analysis_failed(self, source: Path, error: Exception) -> None:
         self.analyse_action.setEnabled(True)
         self.analysis.show_failure(source, describe(error))
         self.show_error(error)
-        self.analysis_finished.emit()
+        emit(self.analysis_finished)
 
     # -- errors, about, closing ----------------------------------------------------------------------
 
@@ -216,6 +390,9 @@ class MainWindow(QMainWindow):
                           "this computer.</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Let a running transcription finish rather than tearing the model down under it.
+        # Stop recording and speech, then let a running transcription finish rather than tearing the model
+        # down under it.
+        self.controller.abort()
+        self.interview.review.stop()
         self.runner.shutdown()
         super().closeEvent(event)

@@ -20,6 +20,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, Signal, Slot
 
+from app.ui.signals import emit
+
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
@@ -136,12 +138,17 @@ class TaskRunner(QObject):
         self._announce()
 
     @property
+    def closed(self) -> bool:
+        """True after `shutdown`: nothing more can be submitted."""
+        return self._closed
+
+    @property
     def pending(self) -> int:
         """Tasks submitted whose callbacks have not run yet."""
         return len(self._tasks)
 
     def report(self, task_id: int, message: str) -> None:
-        self._progressed.emit(task_id, message)
+        emit(self._progressed, task_id, message)
 
     def shutdown(self, wait_ms: int = 30000) -> bool:
         """Cancel queued tasks and wait for running ones; True if every worker stopped in time."""
@@ -161,14 +168,14 @@ class TaskRunner(QObject):
 
     def _execute(self, task: Task[Any]) -> None:
         if task.cancelled:
-            self._finished.emit(task.id, False, None)
+            emit(self._finished, task.id, False, None)
             return
         try:
             result = task.fn()
         except Exception as e:  # every failure goes back to the GUI thread, typed, never printed
-            self._finished.emit(task.id, False, e)
+            emit(self._finished, task.id, False, e)
             return
-        self._finished.emit(task.id, True, result)
+        emit(self._finished, task.id, True, result)
 
     # -- GUI side ------------------------------------------------------------------------------------
 
@@ -188,12 +195,12 @@ class TaskRunner(QObject):
 
     def _unhandled(self, error: Exception) -> None:
         log.error("background task failed", exc_info=error)
-        self.unhandled_error.emit(error)
+        emit(self.unhandled_error, error)
 
     def _announce(self) -> None:
         labelled = [t for t in self._tasks.values() if t.label and not t.cancelled]
         if not labelled:
-            self.activity_changed.emit("")
+            emit(self.activity_changed, "")
             return
         current = labelled[0]
         text = current.label
@@ -201,4 +208,4 @@ class TaskRunner(QObject):
             text = f"{text}: {message}"
         if len(labelled) > 1:
             text = f"{text} (+{len(labelled) - 1} more)"
-        self.activity_changed.emit(text)
+        emit(self.activity_changed, text)

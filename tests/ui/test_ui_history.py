@@ -91,3 +91,31 @@ def test_history_refresh_keeps_the_selection(window: MainWindow, stored: dict[st
     window.show_history()
     assert window.history.selected_session() == stored["with_answers"]
     assert window.history.attempts.attempt_count() == 2
+
+
+def test_a_stored_answer_opens_in_the_review_with_replay(window: MainWindow, stored: dict[str, int],
+                                                         qtbot: object) -> None:
+    from app.ui.review_dialog import ReviewDialog
+
+    window.show_history()
+    assert window.history.select_session(stored["with_answers"])
+    panel = window.history.attempts
+    panel.table.selectRow(0)
+    panel.review_button.click()
+    dialogs = window.findChildren(ReviewDialog)
+    assert len(dialogs) == 1
+    review = dialogs[0].review
+    assert "cold start" in review.transcript.toPlainText()
+    assert review.transcript.marked_words("filler") == ["um"]
+    assert review.cards.text("score").startswith("75/100")  # the latest stored result
+    assert not review.player.play_button.isEnabled()  # this answer has no recording
+    dialogs[0].close()
+
+    panel.table.selectRow(1)
+    panel.review_button.click()
+    review = window.findChildren(ReviewDialog)[-1].review
+    assert review.transcript.toPlainText() == "because I like building speech tools"
+    assert review.checklist.texts() == ["\u2713 Situation\n\u201cbecause\u201d", "\u2717 Result\nSay how it ended."]
+    review.checklist.setCurrentRow(0)
+    assert review.transcript.highlighted_text() == "because"
+    dialogs[0].close()

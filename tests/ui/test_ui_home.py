@@ -39,13 +39,34 @@ def test_home_headline_shows_the_last_session(qtbot: QtBot, viva_home: Path) -> 
     assert headline.startswith("Last session: ") and "0 answers" in headline
 
 
-def test_start_emits_the_selected_preset_and_explains_what_comes(window: MainWindow, qtbot: QtBot) -> None:
+def test_start_opens_the_interview_on_the_first_question(window: MainWindow, qtbot: QtBot) -> None:
+    window.controller.speak_questions = False
     window.home.select_preset("ml-engineer-30")
     with qtbot.waitSignal(window.home.start_requested) as blocker:
         qtbot.mouseClick(window.home.start_button, Qt.MouseButton.LeftButton)
     assert blocker.args == ["ml-engineer-30"]
-    assert window.banner.isVisible() and window.banner.kind == "info"
-    assert "30-minute ML engineer mock" in window.banner.text()
+    assert window.stack.currentWidget() is window.interview
+    page = window.interview
+    assert page.progress.text().startswith("Question 1 of 6")
+    assert page.question.text() == window.controller.question.text
+    assert page.answer_action.isEnabled() and not page.next_action.isEnabled()
+    session = window.services.store.session(window.controller.session_id or 0)
+    assert session["preset"] == "ml-engineer-30" and session["status"] == "in_progress"
+    page.end_action.trigger()
+    assert window.services.store.session(session["id"])["status"] == "cancelled"
+    assert page.stack.currentWidget() is page.summary
+    assert page.summary.cell_text(0, 2) == "skipped" and page.summary.cell_text(1, 2) == "not reached"
+
+
+def test_a_category_drill_asks_three_questions_of_that_category(window: MainWindow, qtbot: QtBot) -> None:
+    window.controller.speak_questions = False
+    combo = window.home.drill_category
+    combo.setCurrentIndex(combo.findData("nlp"))
+    qtbot.mouseClick(window.home.drill_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.interview
+    assert window.controller.total == 3
+    assert {q.category for q in window.controller.questions} == {"nlp"}
+    assert window.controller.title == "NLP drill"
 
 
 def test_shortcuts_switch_pages(window: MainWindow, qtbot: QtBot) -> None:
@@ -54,6 +75,11 @@ def test_shortcuts_switch_pages(window: MainWindow, qtbot: QtBot) -> None:
     assert shortcuts["Hi&story"] == "Ctrl+H"
     assert shortcuts["&Home"] == "Ctrl+1"
     assert shortcuts["&Quit"] == "Ctrl+Q"
+    assert shortcuts["&Progress"] == "Ctrl+G"
+    assert shortcuts["&Settings\u2026"] == "Ctrl+,"
+    interview = {a.text(): a.shortcut().toString() for a in window.interview.menu_actions()}
+    assert interview["&Answer / stop"] == "Space"
+    assert all(interview.values()), interview  # every interview control has a shortcut
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.history
@@ -91,3 +117,15 @@ def test_viva_without_arguments_runs_the_app_until_the_window_closes(qtbot: QtBo
 
     QTimer.singleShot(0, close_it)
     assert main([]) == 0
+
+
+def test_interview_shortcuts_only_act_on_the_interview_screen(window: MainWindow, qtbot: QtBot) -> None:
+    window.controller.speak_questions = False
+    window.start_interview("quick-3")
+    page = window.interview
+    assert page.answer_action.isEnabled()
+    window.history_action.trigger()  # the interview stays open behind History
+    assert not page.answer_action.isEnabled() and window.interview_action.isEnabled()
+    window.interview_action.trigger()
+    assert window.stack.currentWidget() is page and page.answer_action.isEnabled()
+    page.end_action.trigger()

@@ -1,0 +1,24 @@
+"""One recorded answer as the interview screen knows it: the question, the take, and what the core made of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain import Analysis, Question
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    position: int  # 1-based place of the question in the session
+    question: Question
+    take: int  # 1 for the first answer to this question, 2 for "try again", ...
+    attempt_id: int
+    analysis: Analysis
+    audio: Path
+    follow_up: str | None = None  # the interviewer's follow-up, when asked for and something was missing
+    previous: AnswerRecord | None = None  # the take before this one, to compare against
+
+    @property
+    def score(self) -> int | None:
+        return self.analysis.rubric.score if self.analysis.rubric else None

@@ -1,0 +1,165 @@
+"""A whole quick-3 mock interview in the window: real recorded speech streamed at real-time pace through the
+microphone's path, real Whisper, the real small LLM and the real TTS engine; asserting what the user sees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.services import Services
+from app.ui.audio_io import AudioIO
+from app.ui.interview_controller import Phase
+from app.ui.main_window import MainWindow
+from app.ui.record_panel import STOP_TEXT
+from app.ui.review_dialog import ReviewDialog
+
+MODEL_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture
+def played() -> list[Path]:
+    return []
+
+
+@pytest.fixture
+def interview_window(qtbot: QtBot, services: Services, star_answer_wav: Path, played: list[Path],
+                     speech: Callable[[str], Path], audio_from_files: Callable[..., AudioIO]) -> Iterator[MainWindow]:
+    answers = {(1, 1): speech("whisper_jfk.flac"), (1, 2): star_answer_wav,
+               (2, 1): speech("mfa_youknow.flac"), (3, 1): speech("mfa_uhuh.flac")}
+    w = MainWindow(services, audio=audio_from_files(answers, played), warm_models=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.models_ready, timeout=MODEL_TIMEOUT_MS) as ready:
+        w.warm_models()
+    assert ready.args == [True], w.banner.text()
+    yield w
+    w.close()
+
+
+@pytest.mark.models
+def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot, played: list[Path],
+                                      test_output: Path) -> None:
+    w, c, page = interview_window, interview_window.controller, interview_window.interview
+    w.home.select_preset("quick-3")
+    assert w.grab().save(str(test_output / "home.png"))
+    qtbot.mouseClick(w.home.start_button, Qt.MouseButton.LeftButton)
+    assert w.stack.currentWidget() is page
+    assert page.progress.text().startswith("Question 1 of 3 \u00b7 Behavioral \u00b7 STAR answer")
+    assert page.question.text() == c.question.text
+
+    # The question is rendered by the real TTS engine and handed to the output device.
+    qtbot.waitUntil(lambda: len(played) == 1, timeout=30_000)
+    assert played[0].name == "q01-question.wav" and sf.info(str(played[0])).duration > 1.0
+
+    # Space starts the answer; the level meter moves while the file streams in at real-time pace.
+    w.activateWindow()
+    page.setFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert c.phase is Phase.RECORDING
+    assert page.record.answer_button.text() == STOP_TEXT
+    assert page.record.hint.text().startswith("Recording")
+    qtbot.waitUntil(lambda: page.record.meter.peak_db > -40, timeout=10_000)
+    qtbot.waitUntil(lambda: page.record.elapsed_s() > 2, timeout=10_000)
+    assert page.record.elapsed.text().startswith("0:0") and "suggested" in page.record.elapsed.text()
+    assert w.grab().save(str(test_output / "interview-recording.png"))
+    with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
+        pass  # the recording ends with the file
+    review = page.review
+    assert page.stack.currentWidget() is review
+    assert "country" in review.transcript.toPlainText().lower()
+    assert [t.split("\n")[0] for t in review.checklist.texts()] == [
+        "\u2717 Situation", "\u2717 Task", "\u2717 Action", "\u2717 Result"]
+    assert "wpm" in review.cards.text("pace") and "target 130\u2013160" in review.cards.text("pace")
+    assert review.cards.text("score").startswith("0/100")
+    assert review.comparison.isHidden()
+
+    # Try again with a STAR-shaped answer: the review says what changed.
+    qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
+    assert c.phase is Phase.ASKING and "Take 2" in page.record.hint.text()
+    qtbot.mouseClick(page.record.answer_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
+        pass
+    assert review.heading.text() == "Your answer (take 2)"
+    comparison = review.comparison.text()
+    assert "Compared with take 1" in comparison and "Score: 0 \u2192 100" in comparison
+    assert "Now covered: Situation, Task, Action, Result" in comparison
+    assert "um" in [t.lower().strip(",") for t in review.transcript.marked_words("filler")]
+
+    # Clicking a rubric point highlights its evidence in the user's own words.
+    review.checklist.setCurrentRow(review.checklist.row_of("result"))
+    assert "latency dropped" in review.transcript.highlighted_text()
+    assert review.transcript.extraSelections()
+    assert review.evidence_note.text() == "Highlighted in green in the transcript."
+    review.checklist.clearSelection()
+    grab = w.grab()
+    assert grab.save(str(test_output / "review-offscreen.png"))
+
+    # Click a word: playback starts there and the highlight follows the words.
+    target = 10
+    rect = review.transcript.word_rect(target)
+    qtbot.mouseClick(review.transcript.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert review.player.playing
+    start = review.transcript.marks[target].word.start
+    assert review.player.player.position() >= start - 0.05
+    qtbot.waitUntil(lambda: (review.transcript.current or 0) > target, timeout=10_000)
+    page.play_action.trigger()
+    assert not review.player.playing
+
+    # Question 2: a discourse filler ("you know") is marked.
+    page.next_action.trigger()
+    assert page.progress.text().startswith("Question 2 of 3")
+    qtbot.waitUntil(lambda: len(played) == 2, timeout=30_000)
+    qtbot.mouseClick(page.record.answer_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
+        pass
+    assert "montreal" in review.transcript.toPlainText().lower()
+    assert [t.lower() for t in review.transcript.marked_words("filler")][:2] == ["you", "know"]
+    assert len(review.checklist.texts()) == 3  # definition, intuition, trade-off
+
+    # Question 3 with the spoken follow-up on: "uh"s marked, the follow-up shown and read aloud.
+    page.next_action.trigger()
+    page.follow_up.setChecked(True)
+    assert page.next_button.text().startswith("Finish")
+    qtbot.mouseClick(page.record.answer_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
+        pass
+    fillers = [t.lower().strip(",.") for t in review.transcript.marked_words("filler")]
+    assert fillers.count("uh") >= 3
+    assert review.follow_up.isVisible() and review.follow_up.text().startswith("<b>Follow-up:</b>")
+    qtbot.waitUntil(lambda: any(p.name.startswith("q03-followup") for p in played), timeout=30_000)
+
+    # Finish: the summary, then the session in History.
+    qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    assert page.stack.currentWidget() is page.summary
+    assert w.grab().save(str(test_output / "summary.png"))
+    assert [page.summary.cell_text(r, 2) for r in range(3)] == ["2", "1", "1"]
+    assert page.summary.cell_text(0, 5).startswith("100/100")
+    assert "3 of 3 questions answered" in page.summary.headline.text()
+    sid = c.session_id
+    assert sid is not None and w.services.store.session(sid)["status"] == "completed"
+    qtbot.mouseClick(page.summary.findChild(type(page.next_button), "summaryHistory"), Qt.MouseButton.LeftButton)
+    assert w.stack.currentWidget() is w.history
+    assert w.history.selected_session() == sid
+    assert w.history.attempts.attempt_count() == 4
+    assert w.history.display_text(0, 1) == "Quick 3-question practice"
+
+    # A stored take reopens in the review, compared with the take before it, and replays with highlighting.
+    w.history.attempts.table.selectRow(1)
+    qtbot.mouseClick(w.history.attempts.review_button, Qt.MouseButton.LeftButton)
+    stored = w.findChildren(ReviewDialog)[-1].review
+    assert stored.heading.text() == "Your answer (take 2)" and "Now covered: Situation" in stored.comparison.text()
+    stored.player.play()
+    qtbot.waitUntil(lambda: (stored.transcript.current or 0) > 2, timeout=10_000)
+    w.findChildren(ReviewDialog)[-1].close()
+
+    # And in Progress: four answers charted.
+    w.progress_action.trigger()
+    assert w.progress.headline.text() == "4 answers in 1 session"
+    assert not w.progress.charts["wpm"].empty

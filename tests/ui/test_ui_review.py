@@ -1,0 +1,141 @@
+"""The review of one answer, from plain data (no models): marks, evidence, playback following the words,
+click-to-seek, and the comparison with the previous take."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.audio import write_wav
+from app.config import Targets
+from app.delivery import analyze_delivery
+from app.domain import Analysis, Question, Transcript, Word
+from app.scoring.scorer import score_answer
+from app.ui.answer_player import ClockPlayer
+from app.ui.answer_record import AnswerRecord
+from app.ui.attempt_compare import compare
+from app.ui.review_panel import ReviewPanel
+from app.ui.transcript_marks import mark_words, word_at
+
+QUESTION = Question("q", "behavioral", "behavioral", "medium", 60, "Tell me about a failure.", ("a",))
+FIRST = "um so models can be you know slow and I think that is hard"
+SECOND = ("Last year at my previous job our fraud model was too slow. My goal was to cut latency in half. "
+          "I profiled the service and I rewrote the batching. As a result latency dropped by forty percent.")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def spoken(text: str, gap_after: int | None = None) -> Transcript:
+    """Words 0.4 s apart (0.3 s long), with a 2.5 s pause after word `gap_after`."""
+    words, t = [], 0.0
+    for i, w in enumerate(text.split()):
+        words.append(Word(w, round(t, 3), round(t + 0.3, 3)))
+        t += 0.4 + (2.5 if i == gap_after else 0.0)
+    return Transcript(tuple(words), duration_s=t + 0.5, model="test")
+
+
+def record(text: str, audio: Path, take: int = 1, previous: AnswerRecord | None = None,
+           gap_after: int | None = None) -> AnswerRecord:
+    tr = spoken(text, gap_after)
+    rubric = score_answer("star", QUESTION.text, words=tr.words)
+    write_wav(audio, np.zeros(int(16000 * tr.duration_s), dtype=np.float32))
+    return AnswerRecord(1, QUESTION, take, take, Analysis(tr, analyze_delivery(tr), rubric, {}), audio, None, previous)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, clock: FakeClock) -> ReviewPanel:
+    p = ReviewPanel(lambda: ClockPlayer(clock), Targets())
+    qtbot.addWidget(p)
+    p.resize(1200, 600)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def test_marks_fillers_hedges_pauses_and_evidence(tmp_path: Path) -> None:
+    r = record("um I think we shipped it and then you know it failed", tmp_path / "a.wav", gap_after=4)
+    marks = mark_words(r.analysis.transcript, r.analysis.delivery, r.analysis.rubric)
+    assert [m.word.text for m in marks if m.filler] == ["um", "you", "know"]
+    assert [m.word.text for m in marks if m.hedge] == ["I", "think"]
+    assert [(m.word.text, m.pause_before_s) for m in marks if m.pause_before_s] == [("it", 2.6)]
+    assert word_at(r.analysis.transcript.words, 0.0) == 0 and word_at(r.analysis.transcript.words, 0.45) == 1
+
+
+def test_review_shows_marks_checklist_and_cards(panel: ReviewPanel, tmp_path: Path) -> None:
+    panel.show_answer(record(FIRST, tmp_path / "a.wav", gap_after=7))
+    view = panel.transcript
+    assert view.toPlainText() == "um so models can be you know slow (pause 2.6 s) and I think that is hard"
+    assert view.marked_words("filler") == ["um", "you", "know"]
+    assert view.marked_words("hedge") == ["I", "think"]
+    assert view.pause_marks() == [2.6]
+    assert panel.cards.text("pause").startswith("2.6 s") and "1 pause(s) over 2 s" in panel.cards.text("pause")
+    assert panel.cards.text("fillers").startswith("15.4 / 100 words (2 filler(s)")
+    assert [t.split("\n")[0] for t in panel.checklist.texts()] == ["\u2717 Situation", "\u2717 Task",
+                                                                   "\u2717 Action", "\u2717 Result"]
+    assert "Finish with the outcome" in panel.checklist.texts()[3]
+    panel.checklist.setCurrentRow(3)
+    assert panel.evidence_note.text() == "Nothing in this answer shows this point yet."
+    assert panel.comparison.isHidden()
+
+
+def test_playback_follows_the_words_and_a_click_seeks(panel: ReviewPanel, clock: FakeClock, qtbot: QtBot,
+                                                      tmp_path: Path) -> None:
+    panel.show_answer(record(FIRST, tmp_path / "a.wav"))
+    view, bar = panel.transcript, panel.player
+    assert view.current is None and bar.time.text() == "0:00 / 0:06"
+    qtbot.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
+    assert bar.playing
+    clock.now += 1.25  # word 3 ("can") starts at 1.2 s
+    qtbot.waitUntil(lambda: view.current == 3)
+    assert [s.cursor.selectedText() for s in view.extraSelections()] == ["can"]
+    qtbot.mouseClick(bar.play_button, Qt.MouseButton.LeftButton)
+    assert not bar.playing
+
+    rect = view.word_rect(8)  # "and"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert bar.playing and bar.player.position() == pytest.approx(3.2)
+    qtbot.waitUntil(lambda: view.current == 8)
+    clock.now += 60  # past the end: playback stops by itself
+    qtbot.waitUntil(lambda: not bar.playing)
+    assert bar.time.text() == "0:06 / 0:06"
+
+
+def test_evidence_and_the_comparison_with_the_previous_take(panel: ReviewPanel, tmp_path: Path) -> None:
+    first = record(FIRST, tmp_path / "a.wav")
+    second = record(SECOND, tmp_path / "b.wav", take=2, previous=first)
+    panel.show_answer(second)
+    assert panel.heading.text() == "Your answer (take 2)"
+    text = panel.comparison.text()
+    assert "Compared with take 1" in text and "Score: 0 \u2192 100 (+100)" in text
+    assert "Fillers: 15.4 \u2192 0.0 per 100 words (\u221215.4)" in text
+    assert "Now covered: Situation, Task, Action, Result" in text
+    panel.checklist.setCurrentRow(panel.checklist.row_of("task"))
+    assert panel.transcript.highlighted_text() == "My goal was to cut latency in half."
+    assert panel.evidence_note.text() == "Highlighted in green in the transcript."
+
+
+def test_compare_reports_pace_toward_the_target_band() -> None:
+    def analysis(wpm_words: int) -> Analysis:
+        tr = Transcript(tuple(Word("word", i * 60 / wpm_words, i * 60 / wpm_words + 0.1) for i in range(wpm_words)),
+                        duration_s=60.0)
+        return Analysis(tr, analyze_delivery(tr), None, {})
+
+    c = compare(analysis(200), analysis(150), Targets())
+    pace = c.changes[0]
+    assert pace.label == "Pace" and pace.better is True and pace.after is not None and pace.after < 170
+    assert [ch.label for ch in c.changes] == ["Pace", "Fillers"] and c.gained == () and c.lost == ()
