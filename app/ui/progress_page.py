@@ -8,12 +8,13 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.charts import rolling_coverage
 from app.config import Targets
 from app.store.repo import TrendPoint
 from app.ui.formatting import plural
 from app.ui.signals import emit
 from app.ui.trend_chart import PALETTE, Series, TrendChart
-from app.ui.trend_series import item_label, point_label, rolling_coverage, rubric_items, values
+from app.ui.trend_series import item_label, point_label, rubric_items, values
 
 CHARTS = ("wpm", "fillers", "pause", "long_pauses", "score", "coverage")
 

@@ -9,8 +9,6 @@ from functools import lru_cache
 from app.errors import BankError
 from app.store.repo import TrendPoint
 
-COVERAGE_WINDOW = 5  # rubric coverage is the share of the item's last five scored answers that covered it
-
 
 def point_label(created_at: str) -> str:
     try:
@@ -24,20 +22,6 @@ def values(points: Sequence[TrendPoint], field: str) -> list[float | None]:
     for p in points:
         v = getattr(p, field)
         out.append(None if v is None else float(v))
-    return out
-
-
-def rolling_coverage(points: Sequence[TrendPoint], item: str, window: int = COVERAGE_WINDOW) -> list[float | None]:
-    """Per answer scored on `item`: the percentage of its last `window` such answers that covered it."""
-    seen: list[bool] = []
-    out: list[float | None] = []
-    for p in points:
-        if item not in p.items:
-            out.append(None)
-            continue
-        seen.append(p.items[item])
-        recent = seen[-window:]
-        out.append(100.0 * sum(recent) / len(recent))
     return out
 
 
