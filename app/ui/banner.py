@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 _STYLES = {
     "error": "background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; border-radius: 4px;",
@@ -25,11 +27,30 @@ class Banner(QFrame):
         close.setToolTip("Dismiss")
         close.setAutoRaise(True)
         close.clicked.connect(self.clear)
+        self.action = QPushButton(self)
+        self.action.setObjectName("bannerAction")
+        self.action.hide()
+        self.action.clicked.connect(self._act)
+        self._callback: Callable[[], None] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
+
+    def offer(self, text: str, button: str, callback: Callable[[], None]) -> None:
+        """An info message with one action button (e.g. "Recover")."""
+        self._show("info", text)
+        self._callback = callback
+        self.action.setText(button)
+        self.action.show()
+
+    def _act(self) -> None:
+        callback, self._callback = self._callback, None
+        self.action.hide()
+        if callback is not None:
+            callback()
 
     def show_error(self, text: str) -> None:
         self._show("error", text)
@@ -38,6 +59,8 @@ class Banner(QFrame):
         self._show("info", text)
 
     def clear(self) -> None:
+        self._callback = None
+        self.action.hide()
         self.kind = ""
         self.label.clear()
         self.hide()
@@ -46,6 +69,8 @@ class Banner(QFrame):
         return self.label.text()
 
     def _show(self, kind: str, text: str) -> None:
+        self._callback = None
+        self.action.hide()
         self.kind = kind
         self.setStyleSheet(f"#banner {{ {_STYLES[kind]} }}")
         self.label.setText(text)

@@ -22,6 +22,7 @@ from app.practice import SessionComponents, record_answer
 from app.recorder import BlockCallback, LevelCallback, Recorder
 from app.scoring.scorer import follow_up
 from app.services import Services
+from app.store.locks import SessionLock
 from app.ui.answer_record import AnswerRecord
 from app.ui.audio_io import AudioIO
 from app.ui.errors import describe
@@ -82,6 +83,7 @@ class InterviewController(QObject):
         self.ask_follow_up = False
         self.phase = Phase.IDLE
         self.session_id: int | None = None
+        self._session_lock: SessionLock | None = None
         self.title = ""
         self.questions: list[Question] = []
         self.position = 0
@@ -120,6 +122,8 @@ class InterviewController(QObject):
         if not questions:
             raise ValueError("an interview needs at least one question")
         self.session_id = self.services.store.create_session(preset, title=title)
+        self._session_lock = SessionLock(self.services.store.data_dir, self.session_id)
+        self._session_lock.acquire()  # while held, recovery (in any process) leaves this session alone
         self.title = title
         self.questions = list(questions)
         self.answers, self.skipped, self._voice_files = {}, set(), {}
@@ -162,8 +166,14 @@ class InterviewController(QObject):
             self.skipped.add(self.position)
         reached_end = self.position >= self.total
         self.services.store.finish_session(self.session_id, "completed" if reached_end else "cancelled")
+        self._release_lock()
         self._set_phase(Phase.FINISHED)
         emit(self.finished, self.session_id)
+
+    def _release_lock(self) -> None:
+        if self._session_lock is not None:
+            self._session_lock.release()
+            self._session_lock = None
 
     def abort(self) -> None:
         """The window is closing: stop everything and mark an open session interrupted."""
@@ -173,6 +183,7 @@ class InterviewController(QObject):
         self._voice_stop.set()
         if self.active and self.session_id is not None:
             self.services.store.finish_session(self.session_id, "interrupted")
+            self._release_lock()
             self._set_phase(Phase.IDLE)
 
     def reset(self) -> None:

@@ -44,6 +44,7 @@ from app.ui.interview_page import InterviewPage
 from app.ui.model_access import ModelAccess
 from app.ui.progress_page import ProgressPage
 from app.ui.question_picks import drill_questions, preset_questions
+from app.ui.recovery_offer import offer_recovery
 from app.ui.review_dialog import ReviewDialog
 from app.ui.sessions_filter import categories_by_session
 from app.ui.settings_dialog import SettingsDialog, SettingsProbes
@@ -289,6 +290,7 @@ class MainWindow(QMainWindow):
     def _warm_if_open(self) -> None:
         if not self.runner.closed:
             self.warm_models()
+            offer_recovery(self)
 
     def warm_models(self) -> Task[str | None]:
         """Load Whisper and the LLM on the models lane, so the first answer does not wait for them."""
