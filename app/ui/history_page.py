@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.attempts_panel import AttemptsPanel
 from app.ui.formatting import local_time
-from app.ui.sessions_filter import SessionsFilter
+from app.ui.sessions_filter import SessionsFilter, fill_category_combo
 from app.ui.sessions_model import SESSION_ID_ROLE, SessionsModel
 from app.ui.signals import emit
 
@@ -84,14 +84,7 @@ class HistoryPage(QWidget):
 
     def set_categories(self, categories: Mapping[str, str]) -> None:
         """Category id -> display name, for the filter (keeps the current choice when it remains)."""
-        keep = self.category.currentData()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItem("All categories", None)
-        for cid, name in categories.items():
-            self.category.addItem(name, cid)
-        self.category.setCurrentIndex(max(0, self.category.findData(keep)))
-        self.category.blockSignals(False)
+        fill_category_combo(self.category, categories)
         self.proxy.set_category(self.category.currentData())
 
     def filter_by_category(self, category: str | None) -> None:

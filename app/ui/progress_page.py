@@ -12,6 +12,7 @@ from app.charts import rolling_coverage
 from app.config import Targets
 from app.store.repo import TrendPoint
 from app.ui.formatting import plural
+from app.ui.sessions_filter import fill_category_combo
 from app.ui.signals import emit
 from app.ui.trend_chart import PALETTE, Series, TrendChart
 from app.ui.trend_series import item_label, point_label, rubric_items, values
@@ -61,15 +62,7 @@ class ProgressPage(QWidget):
 
     def set_categories(self, categories: Mapping[str, str]) -> None:
         """Category id -> display name, for the filter (keeps the current choice when it remains)."""
-        keep = self.category.currentData()
-        self.category.blockSignals(True)
-        self.category.clear()
-        self.category.addItem("All categories", None)
-        for cid, name in categories.items():
-            self.category.addItem(name, cid)
-        index = self.category.findData(keep)
-        self.category.setCurrentIndex(max(0, index))
-        self.category.blockSignals(False)
+        fill_category_combo(self.category, categories)
 
     def selected_category(self) -> str | None:
         data = self.category.currentData()

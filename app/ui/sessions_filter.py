@@ -6,9 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtWidgets import QComboBox
 
 from app.store.repo import TrendPoint
 from app.ui.sessions_model import SESSION_ID_ROLE, SORT_ROLE
+
+
+def fill_category_combo(combo: QComboBox, categories: Mapping[str, str]) -> None:
+    """"All categories" plus each category (id as item data), keeping the current choice when it remains,
+    without emitting change signals while refilling."""
+    keep = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("All categories", None)
+    for cid, name in categories.items():
+        combo.addItem(name, cid)
+    combo.setCurrentIndex(max(0, combo.findData(keep)))
+    combo.blockSignals(False)
 
 
 def categories_by_session(points: Iterable[TrendPoint]) -> dict[int, frozenset[str]]:
