@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Idempotent set-up: Debian packages, the .venv with Viva installed editable, and the models.
-# Usage: scripts/setup.sh [--all-models]
+# Usage: scripts/setup.sh [--all-models | --test]
 #   --all-models  also fetch the optional models the test suite and benches use (Whisper base, Gemma 3 270M)
+#   --test        all models, plus what only the tests use (Debian's Chromium, to open the HTML report)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODEL_SET=default
-[[ "${1:-}" == "--all-models" ]] && MODEL_SET=all
+TEST_ONLY=0
+case "${1:-}" in
+  --all-models) MODEL_SET=all ;;
+  --test) MODEL_SET=all; TEST_ONLY=1 ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--all-models | --test]" >&2; exit 2 ;;
+esac
 
 APT_PACKAGES=(
   python3 python3-venv python3-pip build-essential cmake git
@@ -15,6 +22,7 @@ APT_PACKAGES=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
 )
+((TEST_ONLY)) && APT_PACKAGES+=(chromium chromium-driver)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -3,7 +3,7 @@
 # lint (ruff), types (mypy), then pytest with real models, a real SQLite file and a real (offscreen/Xvfb) Qt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --all-models
+scripts/setup.sh --test
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 export VIVA_TEST_OUTPUT=${VIVA_TEST_OUTPUT:-$PWD/test-output}
 mkdir -p "$VIVA_TEST_OUTPUT"
