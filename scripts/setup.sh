@@ -22,7 +22,7 @@ APT_PACKAGES=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
 )
-((TEST_ONLY)) && APT_PACKAGES+=(chromium chromium-driver)
+((TEST_ONLY)) && APT_PACKAGES+=(chromium chromium-driver desktop-file-utils appstream x11-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
