@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.errors import ConfigError
 from app.paths import models_dir
@@ -35,6 +38,11 @@ class Config:
     tts_rate: int = 170
     input_device: str = ""
     output_device: str = ""
+    # A bigger judge on a host the user names (an OpenAI-compatible server); empty: never contacted.
+    judge_endpoint: str = ""  # base URL, e.g. http://127.0.0.1:8080/v1
+    judge_endpoint_model: str = ""  # the server's model name; empty: the first model it serves
+    judge_endpoint_key_env: str = ""  # NAME of an environment variable holding the API key (never the key)
+    judge_timeout_s: float = 60.0
     targets: Targets = Targets()
 
     def resolve_whisper_dir(self) -> Path:
@@ -57,6 +65,28 @@ class Config:
         if self.compute_type:
             return self.compute_type
         return "float16" if self.device == "cuda" else "int8"
+
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def check_endpoint_url(url: str, what: str = "judge_endpoint") -> str:
+    """`url` without a trailing slash when it is an http(s) base URL with a host and nothing else in it;
+    ConfigError otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{what} must be an http:// or https:// URL with a host, like "
+                          f"http://127.0.0.1:8080/v1, got {url!r}")
+    if parts.username or parts.password:
+        raise ConfigError(f"{what} must not hold credentials; name an environment variable holding the API key "
+                          "with judge_endpoint_key_env instead")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{what} must be a base URL without ?query or #fragment, got {url!r}")
+    try:
+        _ = parts.port  # raises on a port that is not a number in 0..65535
+    except ValueError:
+        raise ConfigError(f"{what} has a bad port: {url!r}") from None
+    return url.strip().rstrip("/")
 
 
 def _coerce(cls: type, data: dict[str, Any], where: str) -> dict[str, Any]:
@@ -84,6 +114,16 @@ def from_dict(data: dict[str, Any], where: str = "config") -> Config:
         raise ConfigError(f"{where}: device must be one of {', '.join(DEVICES)}, got {cfg.device!r}")
     if cfg.n_gpu_layers < -1:
         raise ConfigError(f"{where}: n_gpu_layers must be -1 (all) or >= 0")
+    if cfg.judge_endpoint:
+        try:
+            check_endpoint_url(cfg.judge_endpoint)
+        except ConfigError as e:
+            raise ConfigError(f"{where}: {e}") from None
+    if cfg.judge_endpoint_key_env and not ENV_NAME.fullmatch(cfg.judge_endpoint_key_env):
+        raise ConfigError(f"{where}: judge_endpoint_key_env is the NAME of an environment variable that holds the "
+                          "API key (like VIVA_JUDGE_KEY), never the key itself")
+    if not (math.isfinite(cfg.judge_timeout_s) and cfg.judge_timeout_s > 0):
+        raise ConfigError(f"{where}: judge_timeout_s must be a number of seconds above 0")
     return cfg
 
 

@@ -59,6 +59,17 @@ def to_csv(store: Store, session_id: int) -> str:
     return buf.getvalue()
 
 
+def _md_result(r: dict[str, Any]) -> str:
+    """Which model and prompt made a stored result, and when."""
+    when = f", {md_text(str(r['created_at']))}" if r.get("created_at") else ""
+    return f"{md_text(r['model'].get('name', ''))}, {md_text(r['prompt_version'])}{when}"
+
+
+def _html_result(r: dict[str, Any]) -> str:
+    when = f", {_h(r['created_at'])}" if r.get("created_at") else ""
+    return f"{_h(r['model'].get('name', ''))}, {_h(r['prompt_version'])}{when}"
+
+
 def to_markdown(store: Store, session_id: int, chart: str | None = None) -> str:
     """The session as Markdown; `chart` is the file name of the trend charts PNG written beside it (see
     `write_chart`), linked at the end."""
@@ -73,13 +84,16 @@ def to_markdown(store: Store, session_id: int, chart: str | None = None) -> str:
                   f"- Longest pause: {a['longest_pause_s'] or 0:.1f} s", ""]
         if a["results"]:
             r = a["results"][-1]
-            lines += [f"**{r['rubric']} score: {r['score']}/100** ({md_text(r['model'].get('name', ''))}, "
-                      f"{md_text(r['prompt_version'])})", ""]
+            lines += [f"**{r['rubric']} score: {r['score']}/100** ({_md_result(r)})", ""]
             for item in r["items"]:
                 mark = "x" if item["present"] else " "
                 ev = "; ".join(f"“{md_text(e['text'])}”" for e in item["evidence"])
                 lines.append(f"- [{mark}] {item['id']}" + (f": {ev}" if ev else f" - {md_text(item['advice'])}"))
             lines.append("")
+            if len(a["results"]) > 1:
+                lines += ["Earlier results for this answer, latest first:", ""]
+                lines += [f"- {o['score']}/100 ({_md_result(o)})" for o in reversed(a["results"][:-1])]
+                lines.append("")
         text = (a["transcript"] or {}).get("text", "")
         lines += ["Transcript:", "", f"> {md_text(text)}", ""]
     if chart:
@@ -147,12 +161,18 @@ def to_html(store: Store, session_id: int, targets: Targets | None = None, *, ch
         if a["results"]:
             r = a["results"][-1]
             parts.append(f"<p><b>{_h(r['rubric'])} score {_h(r['score'])}/100</b> "
-                         f"<small>({_h(r['model'].get('name', ''))}, {_h(r['prompt_version'])})</small></p><ul>")
+                         f"<small>({_html_result(r)})</small></p><ul>")
             for item in r["items"]:
                 ev = "; ".join(f"&ldquo;{_h(e['text'])}&rdquo;" for e in item["evidence"])
                 cls, mark = ("present", "&#10003;") if item["present"] else ("missing", "&#10007;")
                 parts.append(f"<li class='item {cls}'>{mark} {_h(item['id'])}: {ev or _h(item['advice'])}</li>")
             parts.append("</ul>")
+            if len(a["results"]) > 1:
+                parts.append("<p class='figures'>Earlier results for this answer, latest first:</p>"
+                             "<ul class='earlier'>")
+                parts += [f"<li>{_h(o['score'])}/100 <small>({_html_result(o)})</small></li>"
+                          for o in reversed(a["results"][:-1])]
+                parts.append("</ul>")
         parts.append(f"<blockquote>{_marked_transcript(a['transcript'], a['delivery'])}</blockquote>")
     if charts:
         parts += _trend_section(store, session_id, targets)

@@ -24,6 +24,18 @@ from app.paths import models_dir
 
 CHUNK = 1 << 20
 FIX_HINT = "run `make setup` (or `.venv/bin/python -m app.modelstore fetch`) to fetch it again"
+FROZEN_FIX_HINT = ("reinstall Viva to get its bundled models back, or set whisper_model / llm_model in the config "
+                   "to a model you own")
+
+
+def is_frozen() -> bool:
+    """A standalone (PyInstaller) build, detected as app.paths does: it has no `make setup` to run."""
+    return bool(getattr(sys, "frozen", False) and getattr(sys, "_MEIPASS", None))
+
+
+def fix_hint() -> str:
+    """How a user gets a missing or corrupt model back, for the kind of install they have."""
+    return FROZEN_FIX_HINT if is_frozen() else FIX_HINT
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,7 @@ def require(entry: ModelEntry) -> Path:
     """The model's path, or a ModelError with one line saying how to fix it."""
     status = check(entry)
     if status != "ok":
-        raise ModelError(f"model {entry.name} is {status} in {entry.directory}: {FIX_HINT}")
+        raise ModelError(f"model {entry.name} is {status} in {entry.directory}: {fix_hint()}")
     return entry.primary_path()
 
 

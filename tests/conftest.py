@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loopback_judge import LlamaServer, serve_llama
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # As app.cli.main does: without it, each answer after the first transcribes 5-10x slower in one process
@@ -34,3 +35,10 @@ def output_dir() -> Path:
     d = Path(os.environ.get("VIVA_TEST_OUTPUT", Path(__file__).parent.parent / "test-output"))
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """The small default model served over HTTP by llama.cpp's own server, with an API key, for the session."""
+    with serve_llama(tmp_path_factory.mktemp("llama-server") / "server.log") as server:
+        yield server

@@ -143,3 +143,30 @@ def test_html_escapes_user_text_and_marks_fillers(populated) -> None:
                            "li", "blockquote", "span", "img"}
     # The one image is Viva's embedded trend chart, not the <img> in the user's text.
     assert len(parser.images) == 1 and (parser.images[0] or "").startswith("data:image/png;base64,")
+
+
+def test_every_result_of_an_answer_is_reported_latest_first(populated) -> None:
+    """A re-scored answer (`viva rescore`) keeps every result: the reports show the latest in full and list the
+    earlier ones with their model, prompt version, score and time; escaped like all user text."""
+    from dataclasses import replace
+
+    from app.export import to_html
+
+    store, sid, _ = populated
+    first = store.attempts(sid)[0]["results"][0]
+    store.add_result(store.attempts(sid)[0]["id"], replace(_rubric(), score=100, model={"name": "big<b>@gpu:8080"},
+                                                           prompt_version="v1/judge-v9"))
+    results = store.attempts(sid)[0]["results"]
+    assert [(r["score"], r["model"]["name"]) for r in results] == [(50, "llm|<img src=x>"), (100, "big<b>@gpu:8080")]
+    assert all(r["created_at"] and r["result_id"] for r in results)
+    assert json.loads(to_json(store, sid))["attempts"][0]["results"] == results
+
+    md = to_markdown(store, sid)
+    latest, earlier = md.index("score: 100/100"), md.index("Earlier results for this answer")
+    assert latest < earlier and "big&lt;b&gt;@gpu:8080" in md[latest:earlier]
+    assert f"- 50/100 (llm\\|&lt;img src=x&gt;, v1/\\[x\\], {md_text(first['created_at'])})" in md[earlier:]
+    page = to_html(store, sid, charts=False)
+    assert "<b>@gpu" not in page and "big&lt;b&gt;@gpu:8080" in page
+    assert f"50/100 <small>(llm|&lt;img src=x&gt;, v1/[x], {first['created_at']})</small>" in page
+    row = next(csv.DictReader(io.StringIO(to_csv(store, sid))))  # CSV: one row per answer, its latest result
+    assert (row["score"], row["model"], row["prompt_version"]) == ("100", "big<b>@gpu:8080", "v1/judge-v9")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,21 @@ def test_fetched_default_models_verify() -> None:
     for e in load_manifest().values():
         if e.set == "default":
             assert check(e, full=True) == "ok", e.name
+
+
+def test_standalone_build_says_reinstall_instead_of_make_setup(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PyInstaller build has no `make setup`: its hint is to reinstall, or to point the config at a model."""
+    from app.scoring.llm import LlamaJudge
+
+    entry = load_manifest(make_root(tmp_path, b"GGUF" + bytes(200)))["tiny"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    for fail in (lambda: require(entry), LlamaJudge(tmp_path / "absent.gguf").load):
+        with pytest.raises(ModelError) as e:
+            fail()
+        msg = str(e.value)
+        assert "reinstall Viva" in msg and "llm_model" in msg and "make setup" not in msg and "\n" not in msg
+    monkeypatch.delattr(sys, "frozen")
+    with pytest.raises(ModelError, match="make setup"):
+        require(entry)

@@ -4,7 +4,7 @@ exit codes:
   0    ok
   1    other error
   2    usage (bad arguments)
-  3    model missing or corrupt
+  3    model missing or corrupt, or the judge endpoint not answering
   4    audio: unreadable file, or no speech in it
   5    question bank
   6    store (the SQLite database)
@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import answers, importing, library
+from app.cli import answers, importing, library, rescore
 from app.errors import VivaError
 from app.logs import BACKUPS, LOG_NAME, MAX_BYTES, log_dir, setup_logging
 from app.paths import config_file, data_dir
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_commands(sub)
     importing.add_commands(sub)
     library.add_commands(sub)
+    rescore.add_commands(sub)
     return ap
 
 

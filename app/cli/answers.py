@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.audio import load_audio, write_wav
-from app.cli.common import emit, progress_to_stderr, services
+from app.cli.common import emit, progress_to_stderr, record_trust, services
 from app.domain import KINDS, RUBRIC_FOR_KIND, Analysis, Question
 from app.errors import BankError, VivaError
 from app.practice import SessionComponents, analyze_file, run_session
@@ -16,6 +16,7 @@ from app.scoring.coverage import coverage
 from app.scoring.scorer import follow_up, score_answer
 from app.scoring.selfcheck import SelfCheck, self_check
 from app.scoring.sentences import from_text
+from app.services import user_trust_file
 from app.tts import play
 
 
@@ -46,6 +47,9 @@ def add_commands(sub: Any) -> None:
     a.add_argument("--answer-text", metavar="TEXT", help="the answer itself")
     p.add_argument("--self-check", action="store_true",
                    help="run the configured model over the built-in calibration set and report its agreement")
+    p.add_argument("--save-trust", action="store_true",
+                   help="with --self-check: record the measured trust for the model in judge_trust.yaml in the "
+                   "data directory, so its choices get that say in verdicts (for models Viva does not ship)")
     p.add_argument("--no-llm", action="store_true", help="score with transcript cues only")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_score)
@@ -117,18 +121,30 @@ def _self_check_text(r: SelfCheck) -> str:
         llm = "-" if g.llm is None else f"{g.llm:.2f}"
         lines.append(f"  {g.rubric:8} model alone {llm:>5}   scorer with the model {g.combined:.2f}   "
                      f"cues alone {g.cues:.2f}   ({g.answers} answers)")
-    if any(g.llm is not None and g.llm < 0.75 for g in r.rubrics):
-        lines.append("The model alone is not much better than chance here, so Viva gives it no say in the "
-                     "verdicts; evidence comes from the answer's own sentences.")
+    trust = r.trust
+    if trust and not any(trust.values()):
+        lines.append("The model alone is no better than chance here, so it gets no say in the verdicts; evidence "
+                     "comes from the answer's own sentences.")
+    elif trust:
+        said = ", ".join(f"{k} {v:.2f}" for k, v in trust.items() if v > 0)
+        lines.append(f"Measured trust (how far its choice may move a borderline verdict): {said}; 0 on the other "
+                     "items. Evidence always comes from the answer's own sentences.")
     return "\n".join(lines)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     svc = services(args)
     judge = None if args.no_llm else svc.judge
+    if args.save_trust and not (args.self_check and judge is not None):
+        raise VivaError("--save-trust goes with --self-check (and a model: not with --no-llm)")
     if args.self_check:
         report = self_check(judge)
-        emit(report.to_dict(), args.json, _self_check_text(report))
+        data = report.to_dict()
+        text = _self_check_text(report)
+        if args.save_trust:
+            text += "\n" + record_trust(svc, report)
+            data["saved_to"] = str(user_trust_file(svc.home))
+        emit(data, args.json, text)
         return 0
     question, text, kind = _question(svc, args)
     if kind is None or not (question or text):

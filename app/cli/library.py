@@ -13,7 +13,7 @@ from app.cli.common import emit, services
 from app.domain import KINDS
 from app.errors import VivaError
 from app.export import FORMATS, to_html, to_markdown, write_chart
-from app.modelstore import check, load_manifest
+from app.modelstore import check, fix_hint, load_manifest
 from app.paths import question_bank_dir
 
 
@@ -51,7 +51,8 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_sessions)
     p = sub.add_parser("show", help="show one session with its attempts",
                        description="Show a session's answers: question, delivery figures, structure score "
-                       "and transcript.")
+                       "(every stored result, latest first, with its model and prompt version: `viva rescore` "
+                       "adds results) and transcript.")
     p.add_argument("session", type=int, metavar="SESSION", help="session id (see `viva sessions`)")
     p.add_argument("--json", action="store_true", help="print JSON (with every word, filler and rubric result)")
     p.set_defaults(func=cmd_show)
@@ -99,7 +100,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     emit(rows, args.json, human + "\n(* = in use)")
     bad = [r for r in rows if r["in_use"] and not str(r["status"]).startswith("ok")]
     for r in bad:
-        print(f"viva: error: model {r['name']} is {r['status']}: run `make setup` to fetch it", file=sys.stderr)
+        print(f"viva: error: model {r['name']} is {r['status']}: {fix_hint()}", file=sys.stderr)
     return 3 if bad else 0
 
 
@@ -151,8 +152,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         score = a["results"][-1]["score"] if a["results"] else None
         lines += [f"\n{a['position']}. {a['question_text']}",
                   f"   {a['word_count']} words, {a['wpm'] or 0:.0f} wpm, {a['filler_count']} fillers, "
-                  f"longest pause {a['longest_pause_s'] or 0:.1f} s, structure {score if score is not None else '-'}",
-                  f"   \"{(a['transcript'] or {}).get('text', '')}\""]
+                  f"longest pause {a['longest_pause_s'] or 0:.1f} s, structure {score if score is not None else '-'}"]
+        if a["results"]:
+            lines.append("   structure results, latest first:")
+            lines += [f"     {r['score']:>3}/100  {r['model'].get('name', '')}  {r['prompt_version']}  "
+                      f"{r.get('created_at', '')}" for r in reversed(a["results"])]
+        lines.append(f"   \"{(a['transcript'] or {}).get('text', '')}\"")
     emit({"session": session, "attempts": attempts}, args.json, "\n".join(lines))
     return 0
 

@@ -7,8 +7,12 @@ with explicit `max_tokens`, so the model can only cite the answerer's own words.
 
 How far the model's choice may move a verdict is its *trust*: measured per rubric item on the built-in
 calibration set (`viva score --self-check`) as max(0, 2 * balanced accuracy - 1), and recorded per model in
-prompts/judge_trust.yaml. A model that has not been measured has trust 0: its answers are not used.
-One Llama is not thread-safe: calls are serialised.
+prompts/judge_trust.yaml (the models Viva ships) or in the user's own judge_trust.yaml in the data directory
+(`viva score --self-check --save-trust`, for models the user brings). A model that has not been measured has
+trust 0: its answers are not used. One Llama is not thread-safe: calls are serialised.
+
+The prompt rendering, the reply checks and the trust tables here are shared with app.scoring.endpoint (the
+same judge on an OpenAI-compatible server the user names).
 """
 
 from __future__ import annotations
@@ -21,16 +25,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.errors import ModelError
+from app.errors import ConfigError, ModelError
+from app.modelstore import fix_hint
 from app.paths import prompts_dir
 from app.scoring.rubrics import Rubric, RubricItem
 from app.scoring.sentences import Sentence
-from app.yamlsource import load_yaml
+from app.yamlsource import YamlSyntaxError, load_yaml
 
 PROMPT_FILE = "judge.txt"
 FOLLOW_UP_FILE = "follow_up.txt"
 TRUST_FILE = "judge_trust.yaml"
 MAX_SENTENCE_CHARS = 300  # one very long "sentence" must not crowd the context out
+FOLLOW_UP_TOKENS = 48
 
 
 class Judge(Protocol):
@@ -54,13 +60,39 @@ def prompt_version() -> str:
     return _prompt_text(PROMPT_FILE)[0]
 
 
-@lru_cache(maxsize=4)
-def measured_trust(model_name: str, trust_file: Path | None = None) -> dict[str, float]:
-    """Per-item trust ("star.result": 0.0..1.0) measured for `model_name` with the current prompt; {} if none."""
-    data = load_yaml(trust_file or prompts_dir() / TRUST_FILE)
-    if data.get("prompt") != prompt_version():
-        return {}  # measured with another prompt: not valid any more
-    return {str(k): float(v) for k, v in (data.get("models", {}).get(model_name) or {}).items()}
+@lru_cache(maxsize=8)
+def _trust_table(path: str, mtime_ns: int, size: int, prompt: str) -> dict[str, dict[str, float]]:
+    """model -> per-item trust from one trust file, if it was measured with `prompt` (else {}). Cached per
+    file version, so a table saved by a self-check is seen at once."""
+    try:
+        data = load_yaml(Path(path))
+        if not isinstance(data, Mapping) or data.get("prompt") != prompt:
+            return {}  # measured with another prompt: not valid any more
+        return {str(name): {str(k): float(v) for k, v in (items or {}).items()}
+                for name, items in (data.get("models") or {}).items()}
+    except (YamlSyntaxError, OSError, AttributeError, TypeError, ValueError) as e:
+        problem = str(e) if isinstance(e, YamlSyntaxError) else f"{path}: {e}"
+        raise ConfigError(f"{problem}: not a judge trust table; delete it and run "
+                          "`viva score --self-check --save-trust` to measure again") from None
+
+
+def trust_table(path: Path) -> dict[str, dict[str, float]]:
+    """Every model's trust recorded in `path` for the current prompt; {} when the file does not exist."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return {}
+    table = _trust_table(str(path), st.st_mtime_ns, st.st_size, prompt_version())
+    return {name: dict(items) for name, items in table.items()}  # the cached table stays as read
+
+
+def measured_trust(model_name: str, user_file: Path | None = None) -> dict[str, float]:
+    """Per-item trust ("star.result": 0.0..1.0) measured for `model_name` with the current prompt; {} if none.
+    The shipped table (prompts/judge_trust.yaml) first, then the user's own table `user_file`."""
+    for path in (prompts_dir() / TRUST_FILE, user_file):
+        if path is not None and model_name in (table := trust_table(path)):
+            return dict(table[model_name])
+    return {}
 
 
 def trust_for(judge: object, rubric_id: str, item_id: str) -> float:
@@ -88,13 +120,29 @@ def render(rubric: Rubric, item: RubricItem, question: str, sentences: Sequence[
             {"role": "user", "content": user.format(question=_quote(question), sentences=numbered, name=item.name)}]
 
 
+def follow_up_messages(question: str, item: RubricItem, template: str) -> list[dict[str, str]]:
+    """The chat messages asking a model to reword the follow-up `template` for `question`."""
+    _, prompt = _prompt_text(FOLLOW_UP_FILE)
+    content = prompt.format(question=_quote(question), name=item.name, definition=item.definition,
+                            template=template)
+    return [{"role": "user", "content": content.strip()}]
+
+
+def one_question(reply: str | None) -> str | None:
+    """A model's reworded follow-up if it is one question and nothing else (no preamble, no quotes), else None."""
+    text = " ".join((reply or "").split()).strip('"')
+    one = re.fullmatch(r"[A-Z][^?\n:\"“”]{10,200}\?", text) is not None
+    return text if one and 4 <= len(text.split()) <= 30 else None
+
+
 def _number_grammar(n: int) -> str:
     return "root ::= " + " | ".join(f'"{k}"' for k in range(n + 1))
 
 
 class LlamaJudge:
     def __init__(self, model_path: Path, n_ctx: int = 2048, n_gpu_layers: int = 0, n_threads: int = 2,
-                 name: str = "", trust: Mapping[str, float] | None = None, max_tokens: int = 4) -> None:
+                 name: str = "", trust: Mapping[str, float] | None = None, max_tokens: int = 4,
+                 trust_file: Path | None = None) -> None:
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.n_gpu_layers = n_gpu_layers
@@ -102,6 +150,7 @@ class LlamaJudge:
         self.name = name or model_path.stem
         self.max_tokens = max_tokens
         self._trust = dict(trust) if trust is not None else None
+        self.trust_file = trust_file  # the user's own trust table (see measured_trust)
         self._llm: Any = None
         self._grammars: dict[int, Any] = {}
         self._lock = threading.Lock()
@@ -110,15 +159,15 @@ class LlamaJudge:
 
     @property
     def trust(self) -> dict[str, float]:
-        """Measured per-item trust (see module doc); an explicit `trust=` overrides the shipped table."""
-        return self._trust if self._trust is not None else measured_trust(self.name)
+        """Measured per-item trust (see module doc); an explicit `trust=` overrides the tables."""
+        return self._trust if self._trust is not None else measured_trust(self.name, self.trust_file)
 
     def load(self) -> None:
         if self._llm is not None:
             return
         if not self.model_path.is_file():
-            raise ModelError(f"LLM model file not found: {self.model_path}; run `make setup` or set "
-                             "llm_model in the config to a .gguf file")
+            raise ModelError(f"LLM model file not found: {self.model_path}; {fix_hint()} (llm_model may also "
+                             "name any .gguf file)")
         from llama_cpp import Llama
 
         t0 = time.perf_counter()
@@ -127,7 +176,7 @@ class LlamaJudge:
                               n_threads=self.n_threads, n_threads_batch=self.n_threads, seed=0, verbose=False)
         except Exception as e:
             raise ModelError(f"cannot load LLM {self.model_path} ({e}); the file may be truncated or not "
-                             "a GGUF model: run `make setup` to fetch a fresh copy") from None
+                             f"a GGUF model: {fix_hint()}") from None
         self.load_s = time.perf_counter() - t0
 
     def _grammar(self, n: int) -> Any:
@@ -161,13 +210,8 @@ class LlamaJudge:
 
     def paraphrase(self, question: str, item: RubricItem, template: str) -> str | None:
         """The template follow-up reworded to fit the question, or None when the reply is not one question."""
-        _, prompt = _prompt_text(FOLLOW_UP_FILE)
-        content = prompt.format(question=_quote(question), name=item.name, definition=item.definition,
-                                template=template)
         with self._lock:
             self.load()
-            reply = self._llm.create_chat_completion(messages=[{"role": "user", "content": content.strip()}],
-                                                     temperature=0.0, max_tokens=48)
-        text = " ".join((reply["choices"][0]["message"]["content"] or "").split()).strip('"')
-        one_question = re.fullmatch(r"[A-Z][^?\n:\"“”]{10,200}\?", text) is not None  # no preamble, no quotes
-        return text if one_question and 4 <= len(text.split()) <= 30 else None
+            reply = self._llm.create_chat_completion(messages=follow_up_messages(question, item, template),
+                                                     temperature=0.0, max_tokens=FOLLOW_UP_TOKENS)
+        return one_question(reply["choices"][0]["message"]["content"])

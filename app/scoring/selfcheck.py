@@ -7,11 +7,13 @@ balanced accuracy (per item: the mean of the recall of present and of absent ite
 - cues: the cue signal alone (written alongside this set, so an optimistic figure).
 The model's measured trust per item is max(0, 2 * llm balanced accuracy - 1): 0 for a model no better
 than chance, and 0 for an item with fewer than MIN_PER_CLASS present and absent examples in the set (too
-few to tell luck from skill). prompts/judge_trust.yaml records it for the models Viva ships.
+few to tell luck from skill). prompts/judge_trust.yaml records it for the models Viva ships; `save_trust`
+records it for the user's own models in their data directory (`viva score --self-check --save-trust`).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -19,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import BankError
+import yaml
+
+from app.errors import BankError, StoreError
 from app.paths import question_bank_dir
 from app.scoring.guard import grader_text_start
-from app.scoring.llm import Judge, prompt_version
+from app.scoring.llm import Judge, prompt_version, trust_table
 from app.scoring.rubrics import Rubric, default_rubrics
 from app.scoring.scorer import score_answer
 from app.scoring.sentences import split_text
@@ -66,6 +70,11 @@ class SelfCheck:
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "prompt_version": self.prompt_version, "seconds": round(self.seconds, 2),
                 "rubrics": [r.to_dict() for r in self.rubrics]}
+
+    @property
+    def trust(self) -> dict[str, float]:
+        """The measured trust per "rubric.item", as trust tables record it."""
+        return {f"{r.rubric}.{item}": t for r in self.rubrics for item, t in r.trust.items()}
 
 
 def load_calibration(path: Path | None = None, rubrics: dict[str, Rubric] | None = None) -> list[CalibrationAnswer]:
@@ -140,3 +149,27 @@ def self_check(judge: Judge | None, answers: Sequence[CalibrationAnswer] | None 
         ))
     return SelfCheck(judge.name if judge is not None else "none", prompt_version(), tuple(out),
                      time.perf_counter() - t0)
+
+
+TRUST_HEADER = """\
+# Trust measured for your own judge models by `viva score --self-check --save-trust` (or `viva rescore`):
+# per rubric item, max(0, 2 * balanced accuracy - 1) of the model's own verdicts on Viva's calibration set.
+# Valid only for the prompt version below; Viva measures again when its prompt changes.
+"""
+
+
+def save_trust(path: Path, report: SelfCheck) -> None:
+    """Record `report`'s measured trust for its model in the trust table at `path` (the user's own, in the
+    data directory), keeping the other models measured with the same prompt. Written atomically."""
+    if report.model == "none":
+        raise ValueError("a self-check without a model measures no trust")
+    models = trust_table(path) if report.prompt_version == prompt_version() else {}
+    models[report.model] = {**models.get(report.model, {}), **report.trust}
+    text = TRUST_HEADER + yaml.safe_dump({"prompt": report.prompt_version, "models": models}, sort_keys=False)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise StoreError(f"cannot save the measured trust to {path} ({e.strerror or e})") from None

@@ -180,11 +180,14 @@ class Store:
         return result_id
 
     def attempts(self, session_id: int) -> list[dict[str, Any]]:
+        """A session's attempts in order, each with every rubric result kept for it, oldest first (the last is
+        the latest: the one trends use); each result also carries its `result_id` and `created_at`."""
         rows = list(self.db.query(
             "SELECT * FROM attempts WHERE session_id = ? ORDER BY position, id", [session_id]))
         for row in rows:
-            row["results"] = [json.loads(r["result_json"]) for r in self.db.query(
-                "SELECT result_json FROM rubric_results WHERE attempt_id = ? ORDER BY id", [row["id"]])]
+            row["results"] = [{**json.loads(r["result_json"]), "result_id": r["id"], "created_at": r["created_at"]}
+                              for r in self.db.query("SELECT id, created_at, result_json FROM rubric_results "
+                                                     "WHERE attempt_id = ? ORDER BY id", [row["id"]])]
             for key in ("transcript_json", "delivery_json", "timings_json"):
                 row[key.removesuffix("_json")] = json.loads(row.pop(key) or "null")
         return rows

@@ -18,6 +18,7 @@ class AnswerRecord:
     audio: Path
     follow_up: str | None = None  # the interviewer's follow-up, when asked for and something was missing
     previous: AnswerRecord | None = None  # the take before this one, to compare against
+    earlier_scores: tuple[tuple[str, int], ...] = ()  # (model, score) of results before the shown one, latest first
 
     @property
     def score(self) -> int | None:

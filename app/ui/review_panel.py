@@ -37,6 +37,15 @@ def comparison_html(c: Comparison, previous_take: int) -> str:
     return "<br>".join(lines)
 
 
+def earlier_scores_text(record: AnswerRecord) -> str:
+    """The other stored results of this answer (`viva rescore` adds them), latest first; "" when there are none."""
+    if not record.earlier_scores or record.analysis.rubric is None:
+        return ""
+    shown = f"{record.analysis.rubric.score}/100 by {record.analysis.rubric.model.get('name', '')}"
+    others = ", ".join(f"{score}/100 by {model}" for model, score in record.earlier_scores)
+    return f"Shown: {shown} (latest). Earlier: {others}."
+
+
 class ReviewPanel(QWidget):
     def __init__(self, new_player: PlayerFactory, targets: Targets | None = None,
                  parent: QWidget | None = None) -> None:
@@ -84,8 +93,14 @@ class ReviewPanel(QWidget):
         self.follow_up.setObjectName("followUp")
         self.follow_up.setWordWrap(True)
         self.follow_up.setStyleSheet("QLabel { background: #e8f0fe; border-radius: 4px; padding: 6px; }")
+        self.earlier_scores = QLabel(self)
+        self.earlier_scores.setObjectName("earlierScores")
+        self.earlier_scores.setTextFormat(Qt.TextFormat.PlainText)  # model names are user text
+        self.earlier_scores.setWordWrap(True)
+        self.earlier_scores.setStyleSheet("color: #5f6368;")
         rubric_box = QGroupBox("Structure", self)
         box = QVBoxLayout(rubric_box)
+        box.addWidget(self.earlier_scores)
         box.addWidget(self.checklist, 1)
         box.addWidget(self.evidence_note)
         box.addWidget(self.follow_up)
@@ -119,6 +134,8 @@ class ReviewPanel(QWidget):
             self.comparison.hide()
         self.transcript.set_marks(mark_words(a.transcript, a.delivery, a.rubric), self.targets.long_pause_s)
         self.checklist.set_result(a.rubric)
+        self.earlier_scores.setText(earlier_scores_text(record))
+        self.earlier_scores.setVisible(bool(record.earlier_scores))
         self.evidence_note.setText("Select a covered point to see where you said it." if a.rubric else "")
         self.follow_up.setText(f"<b>Follow-up:</b> {escape(record.follow_up)}" if record.follow_up else "")
         self.follow_up.setVisible(bool(record.follow_up))

@@ -31,8 +31,9 @@ def stored_record(row: Mapping[str, Any], audio: Path | None, bank: Mapping[str,
     results = row.get("results") or []
     rubric = RubricResult.from_dict(results[-1]) if results else None
     analysis = Analysis(transcript, analyze_delivery(transcript, targets), rubric, dict(row.get("timings") or {}))
+    earlier = tuple((str(r.get("model", {}).get("name", "")), int(r["score"])) for r in reversed(results[:-1]))
     return AnswerRecord(int(row.get("position") or 1), _question(row, bank), take, int(row["id"]), analysis,
-                        audio or Path(), None, previous)
+                        audio or Path(), None, previous, earlier)
 
 
 def stored_records(rows: Sequence[Mapping[str, Any]], audio_for: Callable[[str], Path], bank: Mapping[str, Question],

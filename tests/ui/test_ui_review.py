@@ -139,3 +139,28 @@ def test_compare_reports_pace_toward_the_target_band() -> None:
     pace = c.changes[0]
     assert pace.label == "Pace" and pace.better is True and pace.after is not None and pace.after < 170
     assert [ch.label for ch in c.changes] == ["Pace", "Fillers"] and c.gained == () and c.lost == ()
+
+
+def test_a_rescored_answer_lists_its_other_results(panel: ReviewPanel, tmp_path: Path) -> None:
+    """An answer scored again (`viva rescore`) shows its latest result and names the earlier ones."""
+    from dataclasses import replace
+
+    from app.store import Store
+    from app.ui.stored_answer import stored_records
+
+    store = Store(tmp_path / "home")
+    sid = store.create_session(None, "t")
+    first = record(SECOND, tmp_path / "a.wav")
+    attempt_id = store.add_attempt(sid, 1, QUESTION, QUESTION.text, first.audio, first.analysis)
+    assert first.analysis.rubric is not None
+    later = replace(first.analysis.rubric, score=75, model={"name": "<i>big</i>@gpu:8080"})
+    store.add_result(attempt_id, later)
+
+    (rec,) = stored_records(store.attempts(sid), store.absolute, {QUESTION.id: QUESTION}, Targets())
+    assert rec.score == 75 and rec.earlier_scores == (("none", 100),)
+    panel.show_answer(rec)
+    assert panel.earlier_scores.isVisible()
+    assert panel.earlier_scores.text() == "Shown: 75/100 by <i>big</i>@gpu:8080 (latest). Earlier: 100/100 by none."
+
+    panel.show_answer(first)  # a fresh answer has one result: nothing to list
+    assert panel.earlier_scores.isHidden()
