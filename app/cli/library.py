@@ -83,7 +83,8 @@ def add_commands(sub: Any) -> None:
 def cmd_models(args: argparse.Namespace) -> int:
     svc = services(args)
     rows: list[dict[str, Any]] = []
-    in_use = {svc.config.whisper_model, svc.config.llm_model}
+    cfg = svc.config
+    in_use = {cfg.whisper_model} | ({cfg.llm_model} if not cfg.judge_endpoint else set())
     for e in load_manifest().values():
         rows.append({"name": e.name, "kind": e.kind, "in_use": e.name in in_use, "source": list(e.packages),
                      "path": str(e.primary_path()), "size_bytes": e.size, "licence": e.licence,
@@ -94,6 +95,10 @@ def cmd_models(args: argparse.Namespace) -> int:
                      "source": ["user file"], "path": str(path),
                      "size_bytes": path.stat().st_size if path.is_file() else None,
                      "licence": "", "status": "ok (not checksummed)" if path.exists() else "missing"})
+    if cfg.judge_endpoint:  # the judge runs on the user's server instead of llm_model; not contacted here
+        rows.append({"name": cfg.judge_endpoint_model or "(server's first)", "kind": "llm", "in_use": True,
+                     "source": [cfg.judge_endpoint], "path": cfg.judge_endpoint, "size_bytes": None, "licence": "",
+                     "status": "ok (remote)"})
     human = "\n".join(
         f"{'*' if r['in_use'] else ' '} {r['name']:<24} {r['kind']:<8} {(r['size_bytes'] or 0) / 1e6:7.1f} MB  "
         f"{r['status']:<10} from {', '.join(r['source'])}" for r in rows)

@@ -53,6 +53,8 @@ class EndpointJudge:
     """A Judge (see app.scoring.llm) whose model runs behind `base_url` (…/v1). Its name is
     "<model>@<host:port>", which is also what its measured trust is recorded under."""
 
+    remote = True  # answers leave the process: a failure mid-interview falls back to cues (app.practice)
+
     def __init__(self, base_url: str, model: str = "", *, api_key: str = "", timeout_s: float = 60.0,
                  trust: Mapping[str, float] | None = None, trust_file: Path | None = None,
                  max_tokens: int = CHOICE_TOKENS) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 from app.audio import SAMPLE_RATE, rms_dbfs
 from app.domain import Transcript, Word
 from app.errors import ModelError
+from app.modelstore import fix_hint
 from app.speech.merge import merge_fillers
 
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
@@ -59,8 +60,8 @@ class WhisperTranscriber:
         if self._model is not None:
             return
         if not (self.model_dir / "model.bin").exists():
-            raise ModelError(f"Whisper model not found in {self.model_dir}: run `make setup` or set "
-                             "whisper_model in the config to a CTranslate2 Whisper directory")
+            raise ModelError(f"Whisper model not found in {self.model_dir}; {fix_hint()} (whisper_model may "
+                             "also name a CTranslate2 Whisper directory)")
         from faster_whisper import WhisperModel
 
         t0 = time.perf_counter()
@@ -70,7 +71,7 @@ class WhisperTranscriber:
                                        local_files_only=True)
         except Exception as e:
             raise ModelError(f"cannot load Whisper model from {self.model_dir} ({e}); "
-                             "run `make setup` to fetch a fresh copy") from None
+                             f"{fix_hint()}") from None
         self.load_s = time.perf_counter() - t0
 
     def _pass(self, audio: np.ndarray, prompt: str | None, vad: bool, beam_size: int = 5) -> tuple[list[Word], str]:
