@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from app.config import check_endpoint_url
 from app.errors import ModelError
-from app.scoring.llm import FOLLOW_UP_TOKENS, follow_up_messages, measured_trust, one_question, render
+from app.scoring.llm import FOLLOW_UP_TOKENS, MeasuredTrust, follow_up_messages, one_question, render
 from app.scoring.rubrics import Rubric, RubricItem
 from app.scoring.sentences import Sentence
 
@@ -49,7 +49,7 @@ def sentence_number(reply: str | None, n: int) -> int:
     return k if 0 <= k <= n else 0
 
 
-class EndpointJudge:
+class EndpointJudge(MeasuredTrust):
     """A Judge (see app.scoring.llm) whose model runs behind `base_url` (…/v1). Its name is
     "<model>@<host:port>", which is also what its measured trust is recorded under."""
 
@@ -72,11 +72,6 @@ class EndpointJudge:
         self.name = f"{model}@{self.host}"
         self.load_s = 0.0
         self.calls = 0
-
-    @property
-    def trust(self) -> dict[str, float]:
-        """Measured per-item trust under this judge's name; an explicit `trust=` overrides the tables."""
-        return self._trust if self._trust is not None else measured_trust(self.name, self.trust_file)
 
     def load(self) -> None:
         """Check that the server answers and serves the model (the first one it lists when none is named)."""

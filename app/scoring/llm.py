@@ -139,7 +139,20 @@ def _number_grammar(n: int) -> str:
     return "root ::= " + " | ".join(f'"{k}"' for k in range(n + 1))
 
 
-class LlamaJudge:
+class MeasuredTrust:
+    """A judge's `trust`: what was measured for its name (shipped table, then the user's `trust_file`), unless
+    an explicit table was given."""
+
+    name: str
+    trust_file: Path | None
+    _trust: dict[str, float] | None
+
+    @property
+    def trust(self) -> dict[str, float]:
+        return self._trust if self._trust is not None else measured_trust(self.name, self.trust_file)
+
+
+class LlamaJudge(MeasuredTrust):
     def __init__(self, model_path: Path, n_ctx: int = 2048, n_gpu_layers: int = 0, n_threads: int = 2,
                  name: str = "", trust: Mapping[str, float] | None = None, max_tokens: int = 4,
                  trust_file: Path | None = None) -> None:
@@ -156,11 +169,6 @@ class LlamaJudge:
         self._lock = threading.Lock()
         self.load_s = 0.0
         self.calls = 0
-
-    @property
-    def trust(self) -> dict[str, float]:
-        """Measured per-item trust (see module doc); an explicit `trust=` overrides the tables."""
-        return self._trust if self._trust is not None else measured_trust(self.name, self.trust_file)
 
     def load(self) -> None:
         if self._llm is not None:
