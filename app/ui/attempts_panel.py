@@ -7,14 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -22,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.formatting import DASH, latest_score, number, transcript_text
 from app.ui.signals import emit
+from app.ui.tables import read_only_table
 
 HEADERS = ("#", "Question", "Wpm", "Fillers", "Structure")
 
@@ -37,16 +35,7 @@ class AttemptsPanel(QWidget):
         self.heading = QLabel(self)
         self.heading.setObjectName("attemptsHeading")
 
-        self.table = QTableWidget(0, len(HEADERS), self)
-        self.table.setObjectName("attempts")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(self, "attempts", HEADERS, selectable_rows=True)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_attempt(row))
         self.table.cellDoubleClicked.connect(lambda row, _col: self._request_review(row))
 

@@ -7,12 +7,9 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -21,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.domain import Question
 from app.ui.answer_record import AnswerRecord
 from app.ui.formatting import DASH, plural
+from app.ui.tables import read_only_table
 
 HEADERS = ("#", "Question", "Takes", "Pace (wpm)", "Fillers / 100", "Structure")
 
@@ -55,15 +53,7 @@ class SummaryPanel(QWidget):
         self.headline.setObjectName("summaryHeadline")
         self.headline.setWordWrap(True)
 
-        self.table = QTableWidget(0, len(HEADERS), self)
-        self.table.setObjectName("summaryTable")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(self, "summaryTable", HEADERS, selectable_rows=False)
         self.table.setWordWrap(False)  # long questions are elided; the full text is in the tooltip
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setAlternatingRowColors(True)
