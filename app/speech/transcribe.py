@@ -15,7 +15,14 @@ from app.errors import ModelError
 from app.modelstore import fix_hint
 from app.speech.merge import merge_fillers
 
+# The usual filler prompt: the "prompted" method, kept as the baseline the benches compare against.
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
+# Viva's filler-aware pass is prompted with a disfluent sentence instead of a bare filler list: Whisper takes
+# the prompt as the style of the transcript, and a sentence with fillers between its words makes it keep them
+# between the words of the answer too. Measured on espeak-ng answers with 74 fillers, in voices none of the
+# prompts was chosen on: filled-pause recall 0.89 -> 0.99 (precision 1.00 -> 0.99), with the plain pass's
+# words kept, so no change in word errors; on the recorded clips, 11 of 12 with either prompt.
+VIVA_FILLER_PROMPT = "Uh, so, um, I think, uh, we, um, trained it and, uh, uh, it worked."
 METHODS = ("viva", "plain", "prompted")
 PROMPTED_BEAM = 5
 TOKENS_PER_SECOND = 7.0  # fast speech is ~4.5 text tokens/s
@@ -110,6 +117,6 @@ class WhisperTranscriber:
             words, language = self._pass(audio, None, vad=True)
             if self.method == "viva" and words:
                 # Only its filled pauses are used; a full beam measured better than greedy (11 vs 10 of 12).
-                prompted, _ = self._pass(audio, FILLER_PROMPT, vad=False, beam_size=PROMPTED_BEAM)
+                prompted, _ = self._pass(audio, VIVA_FILLER_PROMPT, vad=False, beam_size=PROMPTED_BEAM)
                 words = merge_fillers(words, prompted, audio)
         return Transcript(words=tuple(words), duration_s=duration, language=language, model=self.name)
