@@ -33,19 +33,23 @@ def viva(model_dir: Path, audio: np.ndarray) -> Transcript:
     return transcribe_blocks(slices(audio), WhisperTranscriber(model_dir, method="viva"))
 
 
-def test_real_speech_fillers_kept_without_extra_word_errors(model_dir: Path) -> None:
+@pytest.mark.parametrize("model", ["whisper-tiny.en", "whisper-base"])
+def test_real_speech_fillers_kept_without_extra_word_errors(model: str) -> None:
+    model_dir = require(load_manifest()[model])
     plain_tr = WhisperTranscriber(model_dir, method="plain")
     ours, plain = Counts(), Counts()
     for clip in load_clips(SPEECH):
         audio = load_audio(clip.audio)
         t = viva(model_dir, audio)
         ours = ours.add(compare(clip.reference, [w.text for w in t.words]))
-        plain = plain.add(compare(clip.reference, [w.text for w in plain_tr.transcribe(audio).words]))
+        plain_t = transcribe_blocks(slices(audio), plain_tr)  # the same streaming path, without the merge
+        plain = plain.add(compare(clip.reference, [w.text for w in plain_t.words]))
         if clip.timings and len(audio) / SAMPLE_RATE >= 10:
             ref = reference_wpm(clip.timings)
             assert abs(wpm(t.words) - ref) / ref <= 0.10, clip.name
     assert ours.fp_ref == 12
-    # Plain Whisper finds half of the filled pauses here and invents others (decoder loops).
+    # Plain Whisper finds half of the filled pauses here and invents others (decoder loops: base writes 31
+    # "uh" for the six of mfa_uhuh); measured for Viva on both models: 11 of 12, none invented.
     assert plain.recall <= 0.6
     assert ours.recall >= 0.9, ours
     assert ours.precision >= 0.95, ours

@@ -21,6 +21,8 @@ from app.domain import Word
 
 MIN_GAP_BETWEEN_FILLERS_S = 0.15  # bursts of "uh uh uh" stamped at one instant are decoder loops
 MAX_FILLERS_PER_SECOND = 4  # nobody says more; denser runs are the decoder repeating itself
+LOOP_CHAIN = 4
+LOOP_CHAIN_GAP_S = 0.3
 VOICED_ABOVE_FLOOR_DB = 8.0
 SEARCH_PAD_S = 0.25
 MAX_SEARCH_S = 0.75
@@ -76,9 +78,29 @@ def _align(a: Sequence[str], b: Sequence[str]) -> dict[int, int]:
     return out
 
 
+def _loop_debris(words: Sequence[Word]) -> set[int]:
+    """Indices of filled pauses that are a decoder loop's debris: a chain of LOOP_CHAIN or more fillers each
+    stamped within LOOP_CHAIN_GAP_S of the one before is one stuck decoder, not a speaker (people leave
+    more room between "uh"s), and only its first filler is kept."""
+    debris: set[int] = set()
+    chain: list[int] = []
+    for i, w in enumerate([*words, None]):
+        if (w is not None and is_filled_pause(w.text) and chain
+                and chain[-1] == i - 1 and w.start - words[chain[-1]].start < LOOP_CHAIN_GAP_S):
+            chain.append(i)
+            continue
+        if len(chain) >= LOOP_CHAIN:
+            debris.update(chain[1:])
+        chain = [i] if w is not None and is_filled_pause(w.text) else []
+    return debris
+
+
 def drop_filler_loops(words: Sequence[Word]) -> list[Word]:
-    """Remove decoder loops: a filled pause starting within a hair of the previous one, and any filled pause
-    beyond MAX_FILLERS_PER_SECOND in a one-second window (the least probable go first)."""
+    """Remove decoder loops: chains of fillers stamped close together (see _loop_debris), a filled pause
+    starting within a hair of the previous one, and any filled pause beyond MAX_FILLERS_PER_SECOND in a
+    one-second window (the least probable go first)."""
+    debris = _loop_debris(words)
+    words = [w for i, w in enumerate(words) if i not in debris]
     out: list[Word] = []
     for w in words:
         prev = out[-1] if out else None
