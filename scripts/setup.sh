@@ -42,14 +42,26 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi
 
-# Re-install only when the dependency list changed (the stamp holds pyproject.toml's hash).
+# llama.cpp is compiled from source by llama-cpp-python. On x86-64 it is built for a portable AVX2 level, not
+# for this CPU (-march=native): a native build uses AMX tiles on new Xeons, and those crash (SIGSEGV in
+# ggml_backend_amx_mul_mat on the first decode) where the kernel does not hand out AMX state, as in this
+# project's sandboxes; and a native build would also travel in the standalone app to CPUs that lack it.
+# pip's wheel cache ignores CMAKE_ARGS, so the library is built without it (--no-cache-dir).
+LLAMA_PKG="llama-cpp-python==0.3.36"
+LLAMA_CMAKE_ARGS=""
+if [[ $(uname -m) == x86_64 ]]; then
+  LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+fi
+
+# Re-install only when the dependency list or the llama.cpp build changed (the stamp holds their hash).
 stamp=.venv/.viva-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$( (cat pyproject.toml; echo "$LLAMA_PKG $LLAMA_CMAKE_ARGS") | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
-  echo "setup: installing Python packages (the first time, llama-cpp-python compiles llama.cpp: ~7 min on 2 cores)"
+  echo "setup: installing Python packages (llama-cpp-python compiles llama.cpp: ~7 min on 2 cores)"
   .venv/bin/python -m pip install -q --upgrade pip
-  CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
-    .venv/bin/python -m pip install -q -e '.[dev]'
+  CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} CMAKE_ARGS="$LLAMA_CMAKE_ARGS" \
+    .venv/bin/python -m pip install -q --no-cache-dir --force-reinstall --no-deps "$LLAMA_PKG"
+  .venv/bin/python -m pip install -q -e '.[dev]'
   echo "$want" > "$stamp"
 fi
 
