@@ -48,9 +48,12 @@ fi
 # project's sandboxes; and a native build would also travel in the standalone app to CPUs that lack it.
 # pip's wheel cache ignores CMAKE_ARGS, so the library is built without it (--no-cache-dir).
 LLAMA_PKG="llama-cpp-python==0.3.36"
-LLAMA_CMAKE_ARGS=""
-if [[ $(uname -m) == x86_64 ]]; then
-  LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+# Set LLAMA_CMAKE_ARGS yourself for another build (e.g. add -DGGML_CUDA=on for n_gpu_layers on an NVIDIA GPU).
+if [[ -z ${LLAMA_CMAKE_ARGS+set} ]]; then
+  LLAMA_CMAKE_ARGS=""
+  if [[ $(uname -m) == x86_64 ]]; then
+    LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  fi
 fi
 
 # Re-install only when the dependency list or the llama.cpp build changed (the stamp holds their hash).
