@@ -28,19 +28,20 @@ def model_dir() -> Path:
     return require(load_manifest()["whisper-tiny.en"])
 
 
-def viva(model_dir: Path, audio: np.ndarray) -> Transcript:
+def viva(transcriber: WhisperTranscriber, audio: np.ndarray) -> Transcript:
     """Viva's method through the same streaming path the app uses while recording."""
-    return transcribe_blocks(slices(audio), WhisperTranscriber(model_dir, method="viva"))
+    return transcribe_blocks(slices(audio), transcriber)
 
 
 @pytest.mark.parametrize("model", ["whisper-tiny.en", "whisper-base"])
 def test_real_speech_fillers_kept_without_extra_word_errors(model: str) -> None:
     model_dir = require(load_manifest()[model])
+    viva_tr = WhisperTranscriber(model_dir, method="viva")
     plain_tr = WhisperTranscriber(model_dir, method="plain")
     ours, plain = Counts(), Counts()
     for clip in load_clips(SPEECH):
         audio = load_audio(clip.audio)
-        t = viva(model_dir, audio)
+        t = viva(viva_tr, audio)
         ours = ours.add(compare(clip.reference, [w.text for w in t.words]))
         plain_t = transcribe_blocks(slices(audio), plain_tr)  # the same streaming path, without the merge
         plain = plain.add(compare(clip.reference, [w.text for w in plain_t.words]))
@@ -59,11 +60,12 @@ def test_real_speech_fillers_kept_without_extra_word_errors(model: str) -> None:
 def test_synthetic_fillers_at_known_places(model_dir: Path, tmp_path: Path) -> None:
     rng = random.Random(3)
     ours, plain, prompted = Counts(), Counts(), Counts()
+    viva_tr = WhisperTranscriber(model_dir, method="viva")
     plain_tr = WhisperTranscriber(model_dir, method="plain")
     prompted_tr = WhisperTranscriber(model_dir, method="prompted")  # the usual "Um, uh, hmm, er, ah." prompt
     for _ in range(3):
         audio, reference = synth_answer(rng, 20.0, tmp_path)
-        ours = ours.add(compare(reference, [w.text for w in viva(model_dir, audio).words]))
+        ours = ours.add(compare(reference, [w.text for w in viva(viva_tr, audio).words]))
         plain = plain.add(compare(reference, [w.text for w in plain_tr.transcribe(audio).words]))
         prompted = prompted.add(compare(reference, [w.text for w in prompted_tr.transcribe(audio).words]))
     assert ours.fp_ref >= 8

@@ -83,15 +83,14 @@ def _loop_debris(words: Sequence[Word]) -> set[int]:
     stamped within LOOP_CHAIN_GAP_S of the one before is one stuck decoder, not a speaker (people leave
     more room between "uh"s), and only its first filler is kept."""
     debris: set[int] = set()
-    chain: list[int] = []
-    for i, w in enumerate([*words, None]):
-        if (w is not None and is_filled_pause(w.text) and chain
-                and chain[-1] == i - 1 and w.start - words[chain[-1]].start < LOOP_CHAIN_GAP_S):
-            chain.append(i)
-            continue
-        if len(chain) >= LOOP_CHAIN:
-            debris.update(chain[1:])
-        chain = [i] if w is not None and is_filled_pause(w.text) else []
+    start = 0  # first index of the current chain
+    for i in range(1, len(words) + 1):
+        linked = (i < len(words) and is_filled_pause(words[i].text) and is_filled_pause(words[i - 1].text)
+                  and words[i].start - words[i - 1].start < LOOP_CHAIN_GAP_S)
+        if not linked:
+            if i - start >= LOOP_CHAIN:
+                debris.update(range(start + 1, i))
+            start = i
     return debris
 
 
