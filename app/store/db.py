@@ -136,22 +136,47 @@ def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
     return applied
 
 
-def open_db(path: Path, upto: int | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at `path`, with WAL, foreign keys and all migrations."""
+BUSY_TIMEOUT_S = 10  # a writer waits this long for another connection's write to finish before failing
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """A new connection to the database at `path` (created if needed) with Viva's pragmas: WAL (readers never
+    wait for the writer), foreign keys, and a busy timeout so a writer waits for another connection's write
+    instead of failing. No migrations: `open_db` applies them once."""
+    conn: sqlite3.Connection | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         new = not path.exists()
-        # Autocommit; writes that belong together use `transaction()`.
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        # Autocommit; writes that belong together use `transaction()`. A connection is only ever used by the
+        # thread that opened it (see `Store`); check_same_thread is off so that `Store.close()` may close them
+        # all from one thread.
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
         if new:
             path.chmod(0o600)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=NORMAL")
-        migrate(db, upto)
         return db
     except sqlite3.DatabaseError as e:
+        if conn is not None:
+            conn.close()
         raise StoreError(f"cannot open database {path}: {e}") from None
     except OSError as e:
+        if conn is not None:
+            conn.close()
         raise StoreError(f"cannot create database {path}: {e.strerror}") from None
+
+
+def open_db(path: Path, upto: int | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at `path`, with WAL, foreign keys and all migrations."""
+    db = connect(path)
+    try:
+        migrate(db, upto)
+    except sqlite3.DatabaseError as e:
+        db.conn.close()
+        raise StoreError(f"cannot open database {path}: {e}") from None
+    except BaseException:
+        db.conn.close()
+        raise
+    return db

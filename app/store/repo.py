@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import sqlite_utils
@@ -14,7 +17,7 @@ import sqlite_utils
 from app.domain import Analysis, Question, RubricResult
 from app.errors import StoreError
 from app.paths import ensure_private_dir
-from app.store.db import open_db, transaction
+from app.store.db import connect, open_db, transaction
 
 
 def now_iso() -> str:
@@ -36,7 +39,11 @@ class TrendPoint:
 
 
 class Store:
-    """The user's sessions on disk: `viva.db` plus `audio/` in one data directory."""
+    """The user's sessions on disk: `viva.db` plus `audio/` in one data directory.
+
+    Safe to share between threads: each thread that touches the store gets its own SQLite connection (one
+    connection shared by threads interleaves their transactions). Migrations run once, here. A thread's
+    connection is closed when the thread ends, and `close()` closes every one still open."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -44,7 +51,51 @@ class Store:
             ensure_private_dir(data_dir)
         except OSError as e:
             raise StoreError(f"cannot create the data directory {data_dir}: {e.strerror}") from None
-        self.db: sqlite_utils.Database = open_db(data_dir / "viva.db")
+        self._path = data_dir / "viva.db"
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._closers: list[weakref.finalize[Any, Any]] = []
+        self._closed = False
+        self._adopt(open_db(self._path))
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection (opened on its first use)."""
+        if self._closed:
+            raise StoreError(f"the store at {self.data_dir} is closed")
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        return db if db is not None else self._adopt(connect(self._path))
+
+    def _adopt(self, db: sqlite_utils.Database) -> sqlite_utils.Database:
+        """Make `db` this thread's connection. Only the thread-local slot holds the Database, so when the
+        thread ends (or the store is dropped) the finalizer closes the connection."""
+        closer = weakref.finalize(db, db.conn.close)
+        with self._lock:
+            self._closers = [c for c in self._closers if c.alive]
+            self._closers.append(closer)
+        self._local.db = db
+        return db
+
+    def open_connections(self) -> int:
+        """How many connections (one per thread that used the store and is still alive) are open."""
+        with self._lock:
+            return sum(1 for c in self._closers if c.alive)
+
+    def close(self) -> None:
+        """Close every thread's connection. Call it once no other thread is using the store; using the store
+        afterwards is a StoreError."""
+        with self._lock:
+            self._closed = True
+            closers, self._closers = self._closers, []
+        for close in closers:
+            close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
 
     @property
     def audio_dir(self) -> Path:
