@@ -56,14 +56,21 @@ if [[ -z ${LLAMA_CMAKE_ARGS+set} ]]; then
   fi
 fi
 
-# Re-install only when the dependency list or the llama.cpp build changed (the stamp holds their hash).
-stamp=.venv/.viva-installed
-want=$( (cat pyproject.toml; echo "$LLAMA_PKG $LLAMA_CMAKE_ARGS") | sha256sum | cut -d' ' -f1)
-if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
-  echo "setup: installing Python packages (llama-cpp-python compiles llama.cpp: ~7 min on 2 cores)"
+# llama.cpp is rebuilt only when its version or build flags change (its own stamp); the rest of the packages are
+# re-installed when pyproject.toml changes (a second stamp), which takes seconds, not a recompile.
+llama_stamp=.venv/.viva-llama
+llama_want=$(echo "$LLAMA_PKG $LLAMA_CMAKE_ARGS" | sha256sum | cut -d' ' -f1)
+if [[ ! -f $llama_stamp || "$(cat "$llama_stamp")" != "$llama_want" ]]; then
+  echo "setup: building llama-cpp-python (compiles llama.cpp: ~7 min on 2 cores)"
   .venv/bin/python -m pip install -q --upgrade pip
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} CMAKE_ARGS="$LLAMA_CMAKE_ARGS" \
     .venv/bin/python -m pip install -q --no-cache-dir --force-reinstall --no-deps "$LLAMA_PKG"
+  echo "$llama_want" > "$llama_stamp"
+fi
+stamp=.venv/.viva-installed
+want=$( (cat pyproject.toml; echo "$llama_want") | sha256sum | cut -d' ' -f1)
+if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
+  echo "setup: installing Python packages"
   .venv/bin/python -m pip install -q -e '.[dev]'
   echo "$want" > "$stamp"
 fi

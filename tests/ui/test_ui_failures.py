@@ -24,7 +24,9 @@ from app.ui.audio_io import AudioIO
 from app.ui.interview_controller import Phase
 from app.ui.main_window import MainWindow
 
-LAUNCH_BUDGET_S = 1.5
+# Only catches a window that waits for the models before showing (they take far longer); the launch time
+# itself is a figure bench/ui_launch.py prints.
+LAUNCH_BUDGET_S = 10.0
 
 
 class NoTTS:
