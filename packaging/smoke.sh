@@ -29,6 +29,10 @@ viva models > "$work/models.txt" || fail "viva models exited $?: $(cat "$work/mo
 grep -Eq '^\* whisper-tiny\.en .* ok ' "$work/models.txt" || fail "Whisper tiny.en not ok: $(cat "$work/models.txt")"
 grep -Eq '^\* smollm2-135m-instruct .* ok ' "$work/models.txt" || fail "SmolLM2 not ok: $(cat "$work/models.txt")"
 
+step "viva bank list (the question bank inside the package)"
+viva bank list > "$work/bank.txt" || fail "viva bank list exited $?"
+grep -Eq '^beh-proud-project +behavioral ' "$work/bank.txt" || fail "no bundled questions: $(head -3 "$work/bank.txt")"
+
 step "viva analyze whisper_jfk.flac --json (Whisper, VAD, delivery)"
 viva analyze "$CLIP" --json > "$work/analyze.json" || fail "viva analyze exited $?"
 grep -qi '"text": "and so,\? my fellow americans,\? ask not what your country can do for you' "$work/analyze.json" \

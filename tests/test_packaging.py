@@ -1,19 +1,23 @@
 """Packaging files: the desktop entry, AppStream metadata and icon agree with each other and with the app,
-the build scripts are sound, PyInstaller stays a build tool, and a frozen build finds its bundled resources.
+the build scripts are sound, PyInstaller stays a build tool, and a frozen build bundles its models and the
+package data where the app looks for them.
 (The build itself and its smoke test run in CI: packaging/build.sh, packaging/smoke.sh.)"""
 
 from __future__ import annotations
 
 import configparser
 import importlib.util
+import json
 import shutil
 import struct
 import subprocess
 import sys
 import tomllib
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -116,20 +120,77 @@ def test_scripts_are_executable_and_parse() -> None:
     assert "package:\n\tpackaging/build.sh" in makefile and "smoke:\n\tpackaging/smoke.sh" in makefile
 
 
+def run_spec() -> dict[str, Any]:
+    """Execute packaging/viva.spec with PyInstaller's build classes stubbed out; returns what it passed them."""
+    seen: dict[str, Any] = {}
+
+    def build_step(name: str) -> Callable[..., SimpleNamespace]:
+        def step(*args: Any, **kwargs: Any) -> SimpleNamespace:
+            seen[name] = kwargs
+            return SimpleNamespace(pure=[], scripts=[], binaries=kwargs.get("binaries", []),
+                                   datas=kwargs.get("datas", []))
+        return step
+
+    hooks = ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_data_files = lambda package: [(f"<{package} data>", package)]  # type: ignore[attr-defined]
+    hooks.collect_dynamic_libs = lambda package: [(f"<{package} libs>", package)]  # type: ignore[attr-defined]
+    namespace: dict[str, Any] = {"SPECPATH": str(PKG), "__file__": str(PKG / "viva.spec")}
+    namespace.update({name: build_step(name) for name in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")})
+    stubs = {"PyInstaller": ModuleType("PyInstaller"), "PyInstaller.utils": ModuleType("PyInstaller.utils"),
+             "PyInstaller.utils.hooks": hooks}
+    saved = {name: sys.modules.get(name) for name in stubs}
+    sys.modules.update(stubs)
+    try:
+        exec(compile((PKG / "viva.spec").read_text(encoding="utf-8"), "viva.spec", "exec"), namespace)
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+    return seen
+
+
 def test_spec_bundles_the_default_models_and_resources() -> None:
-    """The spec names what the frozen app reads through app.paths, and every default model of the manifest."""
-    spec = (PKG / "viva.spec").read_text(encoding="utf-8")
-    for resource in ('"question_bank"', '"prompts"', '"manifest.json"', 'collect_data_files("faster_whisper")',
-                     'collect_dynamic_libs("llama_cpp")', 'm["set"] != "default"', "viva_main.py"):
-        assert resource in spec, resource
+    """The spec bundles every default model of the manifest, and every package-data file (the question bank,
+    the prompts) at its place inside the package, where importlib.resources looks for it in a frozen build."""
+    manifest = json.loads((ROOT / "models" / "manifest.json").read_text(encoding="utf-8"))
+    default = [ROOT / "models" / m["name"] / f["path"] for m in manifest["models"] if m["set"] == "default"
+               for f in m["files"]]
+    if not all(p.is_file() for p in default):
+        pytest.skip("the default models are not fetched (scripts/setup.sh)")
+    analysis = run_spec()["Analysis"]
+    datas = {(Path(src), dest) for src, dest in analysis["datas"] if not src.startswith("<")}
+    for model in default:
+        assert (model, f"models/{model.parent.name}") in datas
+    assert (ROOT / "models" / "manifest.json", "models") in datas
+    resources = ROOT / "app" / "resources"
+    shipped = {p for p in resources.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")}
+    assert {resources / "question_bank" / "rubrics.yaml", resources / "question_bank" / "calibration.yaml",
+            resources / "prompts" / "judge.txt"} <= shipped
+    for src in shipped:
+        assert (src, src.parent.relative_to(ROOT).as_posix()) in datas, src
+    assert not any(dest.split("/")[0] in ("question_bank", "prompts") for _, dest in datas)  # the old places
+    assert ("<faster_whisper data>", "faster_whisper") in analysis["datas"]
+    assert ("<llama_cpp libs>", "llama_cpp") in analysis["binaries"]
+    assert analysis["pathex"] == [str(ROOT)]
     entry = (PKG / "viva_main.py").read_text(encoding="utf-8")
     assert "from app.cli import main" in entry
 
 
-def test_frozen_build_reads_resources_from_the_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_models_are_read_from_the_bundle_when_frozen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert paths._resource_root() == ROOT  # a checkout: the repository
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert paths._resource_root() == tmp_path  # PyInstaller: the bundle's _internal folder
     monkeypatch.delattr(sys, "_MEIPASS")
     assert paths._resource_root() == ROOT
+
+
+def test_package_data_is_found_through_importlib_resources() -> None:
+    """In a checkout the bundled data is the package's own folder, reached the way a wheel or a bundle
+    reaches it (importlib.resources), not by a path relative to the repository."""
+    assert paths.resources_dir() == ROOT / "app" / "resources"
+    assert (paths.question_bank_dir() / "rubrics.yaml").is_file()
+    assert (paths.prompts_dir() / "judge.txt").is_file()
+    assert not (ROOT / "question_bank").exists() and not (ROOT / "prompts").exists()
