@@ -2,8 +2,8 @@
 
 Each file, in any format FFmpeg reads (wav, flac, mp3, m4a, ogg, webm, ...), is decoded with PyAV and
 saved as a 16 kHz mono WAV in the data directory, then analysed from that WAV through the same path as any
-other file (`practice.analyze_file`) and stored as an attempt, so it shows up in history like a practised
-answer. Files are streamed block by block: memory stays bounded however long a recording is.
+other file (`practice.analyze_file`) and stored as an attempt of a `PracticeSession`, so it shows up in history
+like a practised answer. Files are streamed block by block: memory stays bounded however long a recording is.
 """
 
 from __future__ import annotations
@@ -22,12 +22,16 @@ from app.domain import Analysis, Question
 from app.errors import AudioError, NoSpeechError
 from app.practice import analyze_file
 from app.scoring.llm import Judge
+from app.session import AnswerModels, PracticeSession, Take
 from app.speech.transcribe import Transcriber
 from app.store import Store
-from app.store.locks import SessionLock
 
 SESSION_TITLE = "import"
 Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -72,65 +76,54 @@ def convert_to_wav(source: Path, dest: Path) -> float:
     return frames / SAMPLE_RATE
 
 
+def answer_from_file(session: PracticeSession, position: int, source: Path, models: AnswerModels, *,
+                     question: Question | None = None, question_text: str = "", kind: str | None = None,
+                     progress: Progress = _quiet) -> Take:
+    """Decode `source` once, into the session's WAV for `position`, then analyse that WAV and store it as the
+    answer at `position`. AudioError: not readable audio (nothing kept). NoSpeechError: the WAV is kept with
+    its attempt marked 'no_speech' (`session.last_attempt`)."""
+    dest = session.audio_path(position)
+    convert_to_wav(source, dest)
+    session.ask(position, question, question_text or source.name)
+    # Stored before analysis: an interrupted import leaves an answer `viva recover` can finish.
+    attempt_id = session.begin(position, dest)
+
+    def analyse() -> Analysis:
+        return analyze_file(dest, models.transcriber, kind=kind, question_text=question_text, judge=models.judge,
+                            progress=progress, targets=models.targets)
+
+    return session.complete(attempt_id, position, dest, analyse)
+
+
 def import_recordings(paths: Sequence[Path], store: Store, transcriber: Transcriber, *,
                       question: Question | None = None, question_text: str = "", kind: str | None = None,
-                      judge: Judge | None = None, targets: Targets | None = None,
-                      progress: Progress = lambda _: None, cancel: threading.Event | None = None) -> ImportResult:
+                      judge: Judge | None = None, targets: Targets | None = None, progress: Progress = _quiet,
+                      cancel: threading.Event | None = None) -> ImportResult:
     """Store each recording as an attempt (positions 1..N) of one new session titled "import".
 
     A file that cannot be decoded is reported and skipped; one with no speech is kept with status
     'no_speech'. `question` (from the bank) sets the question text and kind; otherwise `question_text`
-    and `kind` do, and without a kind only delivery is measured."""
+    and `kind` do, and without a kind only delivery is measured. An import that stores nothing leaves no
+    session behind; one interrupted (Ctrl+C) is kept for `viva recover`."""
     if question is not None:
         question_text, kind = question.text, kind or question.kind
-    cancel = cancel or threading.Event()
-    session_id = store.create_session(None, title=SESSION_TITLE)
-    lock = SessionLock(store.data_dir, session_id)
-    lock.acquire()  # a concurrent `viva recover` must not take this session for an interrupted one
+    models = AnswerModels(transcriber, judge, targets)
+    session = PracticeSession(store, title=SESSION_TITLE, cancel=cancel, keep_empty=False)
     items: list[Imported] = []
-    status = "completed"
-    try:
-        position = 0
+    with session:
         for n, source in enumerate(paths, start=1):
-            if cancel.is_set():
-                status = "cancelled"
+            if session.cancelled.is_set():
                 break
             progress(f"importing {source.name} ({n}/{len(paths)})")
-            dest = store.audio_path_for(session_id, position + 1)
+            position = sum(i.attempt_id is not None for i in items) + 1
             try:
-                convert_to_wav(source, dest)
+                take = answer_from_file(session, position, source, models, question=question,
+                                        question_text=question_text, kind=kind, progress=progress)
+            except NoSpeechError as e:  # (an AudioError too: caught first)
+                attempt_id, audio = session.last_attempt or (None, None)
+                items.append(Imported(source, "no_speech", attempt_id, audio, error=str(e)))
             except AudioError as e:
                 items.append(Imported(source, "unreadable", error=str(e)))
-                continue
-            position += 1
-            # Recorded before analysis: an interrupted import leaves an answer `viva recover` can finish.
-            attempt_id = store.begin_attempt(session_id, position, question, question_text or source.name, dest)
-            try:
-                analysis = analyze_file(dest, transcriber, kind=kind, question_text=question_text, judge=judge,
-                                        progress=progress, targets=targets)
-            except NoSpeechError as e:
-                store.set_attempt_status(attempt_id, "no_speech")
-                items.append(Imported(source, "no_speech", attempt_id, dest, error=str(e)))
-                continue
-            except Exception:
-                store.set_attempt_status(attempt_id, "failed")  # the WAV stays, listed with the session
-                raise
-            store.complete_attempt(attempt_id, analysis)
-            items.append(Imported(source, "analysed", attempt_id, dest, analysis))
-    except Exception:
-        lock.release()
-        if any(i.status == "analysed" for i in items):
-            store.finish_session(session_id, "interrupted")
-        else:  # e.g. the model is missing: leave nothing half-made behind
-            store.delete_session(session_id)
-        raise
-    except BaseException:  # Ctrl+C: keep what was recorded for `viva recover`
-        lock.release()
-        store.finish_session(session_id, "interrupted")
-        raise
-    lock.release()
-    if not any(i.attempt_id for i in items):
-        store.delete_session(session_id)
-        return ImportResult(None, tuple(items))
-    store.finish_session(session_id, status)
-    return ImportResult(session_id, tuple(items))
+            else:
+                items.append(Imported(source, "analysed", take.attempt_id, take.audio, take.analysis))
+    return ImportResult(None if session.removed else session.session_id, tuple(items))

@@ -120,14 +120,42 @@ def test_practice_then_sessions_show_trends_export(home: Path, speech_dir: Path,
     assert md.startswith(f"# Viva session {sid}") and "Transcript:" in md
 
 
-def test_analyze_save_stores_an_attempt(home: Path, speech_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    d = run_json(capsys, "analyze", str(speech_dir / "whisper_jfk.flac"), "--question", "beh-proud-project",
-                 "--save", "--no-llm")
+def test_analyze_save_decodes_once_and_stores_what_it_measured(home: Path, speech_dir: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import av
+
+    opened: list[str] = []
+    real_open = av.open
+
+    def counting_open(file: str, *args: object, **kwargs: object) -> object:
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(av, "open", counting_open)
+    source = speech_dir / "whisper_jfk.flac"
+    d = run_json(capsys, "analyze", str(source), "--question", "beh-proud-project", "--save", "--no-llm")
     assert d["rubric"]["rubric"] == "star" and d["rubric"]["model"]["name"] == "none"
+    assert "country" in d["transcript"]["text"].lower()
     shown = run_json(capsys, "show", str(d["session_id"]))
     (attempt,) = shown["attempts"]
     assert attempt["question_id"] == "beh-proud-project" and attempt["category"] == "behavioral"
-    assert (home / attempt["audio_path"]).is_file()
+    assert attempt["status"] == "analysed" and shown["session"]["status"] == "completed"
+    stored = home / attempt["audio_path"]
+    assert stored.is_file() and stored.suffix == ".wav"
+    # The recording is decoded once, into the stored WAV, and the analysis is of that WAV.
+    assert opened.count(str(source)) == 1 and opened.count(str(stored)) == 1, opened
+
+    # Silence with --save: exit code 4 and nothing stored.
+    silence = tmp_path / "silence.wav"
+    with wave.open(str(silence), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * 16000 * 3)
+    assert main(["analyze", str(silence), "--save", "--json"]) == 4
+    assert "no speech" in capsys.readouterr().err
+    assert [s["id"] for s in run_json(capsys, "sessions")] == [d["session_id"]]
 
 
 def test_bad_inputs_fail_with_one_line(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

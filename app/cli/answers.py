@@ -1,23 +1,32 @@
-"""Commands that work on answers: analyze, score, practice."""
+"""Commands that work on answers: analyze, score, practice (with its headless interview loop, `run_session`,
+over the session use case)."""
 
 from __future__ import annotations
 
 import argparse
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.audio import load_audio, write_wav
 from app.cli.common import emit, progress_to_stderr, record_trust, services
+from app.config import Targets
 from app.domain import KINDS, RUBRIC_FOR_KIND, Analysis, Question
-from app.errors import BankError, VivaError
-from app.practice import SessionComponents, analyze_file, run_session
+from app.errors import BankError, NoSpeechError, VivaError
+from app.importing import answer_from_file
+from app.practice import Progress, analyze_file
 from app.recorder import FileRecorder, MicRecorder, Recorder
 from app.scoring.coverage import coverage
+from app.scoring.llm import Judge
 from app.scoring.scorer import follow_up, score_answer
 from app.scoring.selfcheck import SelfCheck, self_check
 from app.scoring.sentences import from_text
 from app.services import user_trust_file
-from app.tts import play
+from app.session import AnswerDiscarded, AnswerModels, PracticeSession, SessionSummary
+from app.speech.transcribe import Transcriber
+from app.store import Store
+from app.tts import Speaker, play
 
 
 def add_commands(sub: Any) -> None:
@@ -97,18 +106,22 @@ def _analysis_text(a: Analysis, follow: str | None) -> str:
 def cmd_analyze(args: argparse.Namespace) -> int:
     svc = services(args)
     question, text, kind = _question(svc, args)
-    a = analyze_file(args.audio, svc.transcriber, kind=kind, question_text=text,
-                     judge=None if args.no_llm else (svc.judge if kind else None), targets=svc.config.targets)
+    judge = None if args.no_llm else (svc.judge if kind else None)
+    models = AnswerModels(svc.transcriber, judge, svc.config.targets)
+    if args.save:
+        # Decoded once, into the stored WAV, and that WAV analysed: what is kept is what was measured.
+        with PracticeSession(svc.store, title=f"analyze {args.audio.name}", keep_empty=False) as session:
+            take = answer_from_file(session, 1, args.audio, models, question=question, question_text=text,
+                                    kind=kind)
+        a = take.analysis
+    else:
+        a = analyze_file(args.audio, svc.transcriber, kind=kind, question_text=text, judge=judge,
+                         targets=svc.config.targets)
     data = a.to_dict()
     follow = follow_up(a.rubric) if a.rubric else None
     data["follow_up"] = follow
     if args.save:
-        sid = svc.store.create_session(None, title=f"analyze {args.audio.name}")
-        dest = svc.store.audio_path_for(sid, 1)
-        write_wav(dest, load_audio(args.audio))
-        data["attempt_id"] = svc.store.add_attempt(sid, 1, question, text or args.audio.name, dest, a)
-        data["session_id"] = sid
-        svc.store.finish_session(sid)
+        data["attempt_id"], data["session_id"] = take.attempt_id, session.session_id
     emit(data, args.json, _analysis_text(a, follow))
     return 0
 
@@ -198,10 +211,63 @@ def cmd_practice(args: argparse.Namespace) -> int:
             play(p, svc.config.output_device)
     comps = SessionComponents(svc.store, svc.transcriber, None if args.no_llm else svc.judge, speaker, player,
                               svc.config.targets)
-    sid = run_session(comps, questions[:len(recorders)], recorders, preset=args.preset,
-                      prompts_dir=args.speak_to, progress=progress_to_stderr)
-    attempts = svc.store.attempts(sid)
-    emit({"session_id": sid, "attempts": len(attempts)}, args.json,
-         f"session {sid}: {len(attempts)} answer(s) stored; `viva show {sid}` for details")
-    return 0 if attempts or not questions else 1
+    summary = run_session(comps, questions[:len(recorders)], recorders, preset=args.preset,
+                          prompts_dir=args.speak_to, progress=progress_to_stderr)
+    sid, answered = summary.session_id, summary.answered
+    emit({"session_id": sid, "attempts": answered, "status": summary.status}, args.json,
+         f"session {sid}: {answered} answer(s) stored; `viva show {sid}` for details")
+    return 0 if answered or not questions else 1
 
+
+@dataclass(frozen=True)
+class SessionComponents:
+    """What a headless interview (`viva practice`) is built from."""
+
+    store: Store
+    transcriber: Transcriber
+    judge: Judge | None
+    speaker: Speaker | None
+    play: Callable[[Path], None] | None  # plays a rendered question; None: questions go to files only
+    targets: Targets | None = None
+
+    @property
+    def models(self) -> AnswerModels:
+        return AnswerModels(self.transcriber, self.judge, self.targets)
+
+
+def speak_question(c: SessionComponents, q: Question, dest: Path) -> Path | None:
+    """Render the question to `dest` and play it (when a player is configured). None without a speaker."""
+    if c.speaker is None:
+        return None
+    c.speaker.render(q.text, dest)
+    if c.play is not None:
+        c.play(dest)
+    return dest
+
+
+def run_session(c: SessionComponents, questions: Sequence[Question], recorders: Sequence[Recorder], *,
+                preset: str | None, prompts_dir: Path | None = None, progress: Progress = progress_to_stderr,
+                cancel: threading.Event | None = None) -> SessionSummary:
+    """Ask each question (spoken), record its answer from its recorder, analyse and store it. Setting `cancel`
+    ends the session: an answer being recorded is stopped and not kept."""
+    session = PracticeSession(c.store, questions, preset=preset, title=preset or "practice", cancel=cancel)
+    with session:
+        for position, (q, rec) in enumerate(zip(questions, recorders, strict=False), start=1):
+            if session.cancelled.is_set():
+                break
+            session.ask(position)
+            progress(f"question {position}/{len(questions)}: {q.text}")
+            folder = prompts_dir or c.store.audio_dir / f"session-{session.session_id:05d}"
+            speak_question(c, q, folder / f"q{position:02d}-question.wav")
+            progress(f"recording answer {position}")
+            try:
+                take = session.record(position, rec, c.models, session.cancelled, progress=progress)
+            except NoSpeechError as e:
+                progress(f"answer {position}: {e}")
+                continue
+            except AnswerDiscarded:
+                break
+            d, rubric = take.analysis.delivery, take.analysis.rubric
+            progress(f"answer {position}: {d.word_count} words, {d.wpm:.0f} wpm, "
+                     f"score {rubric.score if rubric else '-'}")
+        return session.finish()

@@ -7,6 +7,7 @@ since the last pause remains to be transcribed. Memory is bounded: only the untr
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -102,6 +103,16 @@ class StreamingTranscription:
         self._since_check = 0
         if found := find_cut(self._pending):
             self._submit(*found)
+
+    def cancel(self) -> None:
+        """Stop without transcribing what is left (the answer is being thrown away). Returns once the worker
+        has stopped, so the transcriber (not thread-safe) is free for the next answer."""
+        self._pending = np.zeros(0, dtype=np.float32)
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._jobs.get_nowait()
+        self._jobs.put(None)
+        self._worker.join()
 
     def finish(self) -> Transcript:
         """Transcribe what is left and return the whole transcript (words in time order)."""
