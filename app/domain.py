@@ -157,6 +157,31 @@ class Delivery:
             "targets": self.targets,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Delivery:
+        """The delivery `to_dict` wrote (as stored with an answer). Figures added after an answer was stored
+        (pace windows, low-confidence stretches, targets, ...) read as their defaults."""
+        fillers, hedges, pauses = d["fillers"], d.get("hedges") or {}, d["pauses"]
+        return cls(
+            duration_s=float(d["duration_s"]),
+            speaking_s=float(d["speaking_s"]),
+            word_count=int(d["word_count"]),
+            wpm=float(d["wpm"]),
+            articulation_wpm=float(d["articulation_wpm"]),
+            fillers=tuple(FillerItem(**f) for f in fillers.get("items", [])),
+            hedges=tuple(FillerItem(**f) for f in hedges.get("items", [])),
+            fillers_per_100_words=float(fillers["per_100_words"]),
+            pauses=tuple(Pause(float(p["start"]), float(p["end"])) for p in pauses.get("items", [])),
+            long_pauses_1s=int(pauses["over_1s"]),
+            long_pauses_2s=int(pauses["over_2s"]),
+            longest_pause_s=float(pauses["longest_s"]),
+            silence_share=float(pauses["silence_share"]),
+            pace_windows=tuple((float(w["start"]), float(w["wpm"])) for w in d.get("pace_windows", [])),
+            first_substantive_s=None if d.get("first_substantive_s") is None else float(d["first_substantive_s"]),
+            low_confidence=tuple(Span(**s) for s in d.get("low_confidence", [])),
+            targets=dict(d.get("targets") or {}),
+        )
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -239,3 +264,112 @@ class Analysis:
             "rubric": self.rubric.to_dict() if self.rubric else None,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
+
+
+# -- what the store keeps ---------------------------------------------------------------------------------------
+
+ATTEMPT_OUTCOMES: dict[str, str] = {
+    "recording": "not finished (the app stopped while recording; `viva recover` analyses it)",
+    "no_speech": "no speech heard",
+    "no_audio": "not recorded",
+    "failed": "analysis failed (the recording is kept)",
+}
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """One rubric result kept for an answer: re-scoring adds results and keeps the earlier ones."""
+
+    result_id: int
+    created_at: str
+    result: RubricResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "result_id": self.result_id, "created_at": self.created_at}
+
+
+@dataclass(frozen=True)
+class Session:
+    """A stored session, with figures over its analysed answers (no averages when it has none)."""
+
+    id: int
+    started_at: str
+    ended_at: str | None
+    preset: str | None
+    title: str
+    status: str  # in_progress | completed | cancelled | interrupted | recovered
+    answers: int = 0  # analysed answers only: an answer that was never heard is not counted
+    avg_wpm: float | None = None
+    avg_fillers_per_100: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.preset or self.title
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["attempts"] = d.pop("answers")  # the JSON key `viva sessions --json` has always used
+        return d
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One stored answer. Its figures, transcript and delivery exist once it is 'analysed'; other statuses
+    (see `ATTEMPT_OUTCOMES`) keep only the question and, where there is one, the recording."""
+
+    id: int
+    session_id: int
+    position: int
+    question_id: str | None
+    question_text: str
+    category: str | None
+    kind: str | None
+    audio_path: str | None  # relative to the data directory
+    created_at: str
+    status: str
+    duration_s: float | None = None
+    word_count: int | None = None
+    wpm: float | None = None
+    articulation_wpm: float | None = None
+    filler_count: int | None = None
+    fillers_per_100: float | None = None
+    longest_pause_s: float | None = None
+    pauses_over_2s: int | None = None
+    silence_share: float | None = None
+    transcript: Transcript | None = None
+    delivery: Delivery | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    results: tuple[StoredResult, ...] = ()  # oldest first: the last is the latest
+
+    @property
+    def analysed(self) -> bool:
+        return self.status == "analysed" and self.transcript is not None and self.delivery is not None
+
+    @property
+    def outcome(self) -> str:
+        """'analysed', or in plain words why there are no figures."""
+        if self.analysed:
+            return "analysed"
+        return ATTEMPT_OUTCOMES.get(self.status, self.status.replace("_", " "))
+
+    @property
+    def latest(self) -> StoredResult | None:
+        return self.results[-1] if self.results else None
+
+    @property
+    def text(self) -> str:
+        return self.transcript.text if self.transcript else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{f: getattr(self, f) for f in _ATTEMPT_COLUMNS},
+            "transcript": self.transcript.to_dict() if self.transcript else None,
+            "delivery": self.delivery.to_dict() if self.delivery else None,
+            "timings": dict(self.timings),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+_ATTEMPT_COLUMNS = ("id", "session_id", "position", "question_id", "question_text", "category", "kind",
+                    "audio_path", "created_at", "status", "duration_s", "word_count", "wpm", "articulation_wpm",
+                    "filler_count", "fillers_per_100", "longest_pause_s", "pauses_over_2s", "silence_share")

@@ -13,9 +13,10 @@ from typing import Any
 
 from app.charts import data_uri, render_png
 from app.config import Targets
+from app.domain import Attempt, StoredResult
 from app.store import Store
 
-CSV_FIELDS = ("session_id", "attempt_id", "position", "question_id", "category", "kind", "created_at",
+CSV_FIELDS = ("session_id", "attempt_id", "position", "question_id", "category", "kind", "created_at", "status",
               "duration_s", "word_count", "wpm", "articulation_wpm", "filler_count", "fillers_per_100",
               "longest_pause_s", "pauses_over_2s", "silence_share", "rubric", "score", "model",
               "prompt_version", "question_text", "transcript")
@@ -36,7 +37,9 @@ def md_text(text: str) -> str:
 
 
 def session_data(store: Store, session_id: int) -> dict[str, Any]:
-    return {"session": store.session(session_id), "attempts": store.attempts(session_id)}
+    """Everything stored about a session, as plain JSON-ready data (the JSON export, `viva show --json`)."""
+    return {"session": store.session(session_id).to_dict(),
+            "attempts": [a.to_dict() for a in store.attempts(session_id)]}
 
 
 def to_json(store: Store, session_id: int) -> str:
@@ -48,54 +51,61 @@ def to_csv(store: Store, session_id: int) -> str:
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
     w.writeheader()
     for a in store.attempts(session_id):
-        latest = a["results"][-1] if a["results"] else {}
-        row = {k: a.get(k) for k in CSV_FIELDS if k in a}
+        latest = a.latest.result if a.latest else None
+        row = {k: getattr(a, k) for k in CSV_FIELDS if hasattr(a, k)}
         row.update(
-            session_id=session_id, attempt_id=a["id"], rubric=latest.get("rubric"), score=latest.get("score"),
-            model=latest.get("model", {}).get("name"), prompt_version=latest.get("prompt_version"),
-            transcript=(a["transcript"] or {}).get("text", ""),
+            session_id=session_id, attempt_id=a.id, rubric=latest.rubric if latest else None,
+            score=latest.score if latest else None, model=latest.model.get("name") if latest else None,
+            prompt_version=latest.prompt_version if latest else None, transcript=a.text,
         )
         w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 
-def _md_result(r: dict[str, Any]) -> str:
+def figures(a: Attempt) -> list[str]:
+    """An answer's delivery figures as report lines, or the plain reason it has none."""
+    if not a.analysed or a.delivery is None:
+        return [f"Not analysed: {a.outcome}"]
+    d = a.delivery
+    return [f"Pace: {d.wpm:.0f} wpm (articulation {d.articulation_wpm:.0f} wpm)",
+            f"Fillers: {len(d.fillers)} ({d.fillers_per_100_words:.1f} per 100 words)",
+            f"Longest pause: {d.longest_pause_s:.1f} s"]
+
+
+def _md_result(r: StoredResult) -> str:
     """Which model and prompt made a stored result, and when."""
-    when = f", {md_text(str(r['created_at']))}" if r.get("created_at") else ""
-    return f"{md_text(r['model'].get('name', ''))}, {md_text(r['prompt_version'])}{when}"
+    when = f", {md_text(r.created_at)}" if r.created_at else ""
+    return f"{md_text(r.result.model.get('name', ''))}, {md_text(r.result.prompt_version)}{when}"
 
 
-def _html_result(r: dict[str, Any]) -> str:
-    when = f", {_h(r['created_at'])}" if r.get("created_at") else ""
-    return f"{_h(r['model'].get('name', ''))}, {_h(r['prompt_version'])}{when}"
+def _html_result(r: StoredResult) -> str:
+    when = f", {_h(r.created_at)}" if r.created_at else ""
+    return f"{_h(r.result.model.get('name', ''))}, {_h(r.result.prompt_version)}{when}"
 
 
 def to_markdown(store: Store, session_id: int, chart: str | None = None) -> str:
     """The session as Markdown; `chart` is the file name of the trend charts PNG written beside it (see
     `write_chart`), linked at the end."""
-    data = session_data(store, session_id)
-    s = data["session"]
-    lines = [f"# Viva session {s['id']}", "", f"- Started: {s['started_at']}", f"- Preset: {s['preset'] or '-'}",
-             f"- Status: {s['status']}", ""]
-    for a in data["attempts"]:
-        lines += [f"## Question {a['position']}: {md_text(a['question_text'])}", ""]
-        lines += [f"- Pace: {a['wpm'] or 0:.0f} wpm (articulation {a['articulation_wpm'] or 0:.0f} wpm)",
-                  f"- Fillers: {a['filler_count']} ({a['fillers_per_100'] or 0:.1f} per 100 words)",
-                  f"- Longest pause: {a['longest_pause_s'] or 0:.1f} s", ""]
-        if a["results"]:
-            r = a["results"][-1]
-            lines += [f"**{r['rubric']} score: {r['score']}/100** ({_md_result(r)})", ""]
-            for item in r["items"]:
-                mark = "x" if item["present"] else " "
-                ev = "; ".join(f"“{md_text(e['text'])}”" for e in item["evidence"])
-                lines.append(f"- [{mark}] {item['id']}" + (f": {ev}" if ev else f" - {md_text(item['advice'])}"))
+    s = store.session(session_id)
+    lines = [f"# Viva session {s.id}", "", f"- Started: {s.started_at}", f"- Preset: {s.preset or '-'}",
+             f"- Status: {s.status}", ""]
+    for a in store.attempts(session_id):
+        lines += [f"## Question {a.position}: {md_text(a.question_text)}", ""]
+        lines += [f"- {line}" for line in figures(a)] + [""]  # Viva's own text: figures, or why there are none
+        if a.latest:
+            r = a.latest.result
+            lines += [f"**{md_text(r.rubric)} score: {r.score}/100** ({_md_result(a.latest)})", ""]
+            for item in r.items:
+                mark = "x" if item.present else " "
+                ev = "; ".join(f"“{md_text(e.text)}”" for e in item.evidence)
+                lines.append(f"- [{mark}] {item.id}" + (f": {ev}" if ev else f" - {md_text(item.advice)}"))
             lines.append("")
-            if len(a["results"]) > 1:
+            if len(a.results) > 1:
                 lines += ["Earlier results for this answer, latest first:", ""]
-                lines += [f"- {o['score']}/100 ({_md_result(o)})" for o in reversed(a["results"][:-1])]
+                lines += [f"- {o.result.score}/100 ({_md_result(o)})" for o in reversed(a.results[:-1])]
                 lines.append("")
-        text = (a["transcript"] or {}).get("text", "")
-        lines += ["Transcript:", "", f"> {md_text(text)}", ""]
+        if a.transcript is not None:
+            lines += ["Transcript:", "", f"> {md_text(a.text)}", ""]
     if chart:
         lines += ["## Trends", "", "All analysed answers so far, oldest first; this session's are highlighted.", "",
                   f"![Trend charts: pace, fillers, longest pause, rubric coverage](<{chart}>)", ""]
@@ -121,14 +131,14 @@ def _h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _marked_transcript(transcript: dict[str, Any] | None, delivery: dict[str, Any] | None) -> str:
+def _marked_transcript(a: Attempt) -> str:
     """The transcript with fillers marked; every word escaped."""
-    words = (transcript or {}).get("words", [])
-    spans = [(f["start"], f["end"]) for f in ((delivery or {}).get("fillers") or {}).get("items", [])]
+    words = a.transcript.words if a.transcript else ()
+    spans = [(f.start, f.end) for f in a.delivery.fillers] if a.delivery else []
     out = []
     for w in words:
-        filler = any(s - 0.01 <= w["start"] and w["end"] <= e + 0.01 for s, e in spans)
-        out.append(f'<span class="filler">{_h(w["text"])}</span>' if filler else _h(w["text"]))
+        filler = any(s - 0.01 <= w.start and w.end <= e + 0.01 for s, e in spans)
+        out.append(f'<span class="filler">{_h(w.text)}</span>' if filler else _h(w.text))
     return " ".join(out)
 
 
@@ -147,33 +157,31 @@ def _trend_section(store: Store, session_id: int, targets: Targets | None) -> li
 
 def to_html(store: Store, session_id: int, targets: Targets | None = None, *, charts: bool = True) -> str:
     """The session as one HTML file; `charts` embeds the trend charts (PNG data URIs, no external files)."""
-    data = session_data(store, session_id)
-    s = data["session"]
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Viva session {_h(s['id'])}</title>",
-             f"<style>{_HTML_STYLE}</style></head><body>", f"<h1>Viva session {_h(s['id'])}</h1>",
-             f"<p class='figures'>Started {_h(s['started_at'])} &middot; preset {_h(s['preset'] or '-')} "
-             f"&middot; {_h(s['status'])}</p>"]
-    for a in data["attempts"]:
-        parts.append(f"<h2>Question {_h(a['position'])}: {_h(a['question_text'])}</h2>")
-        parts.append(f"<p class='figures'>{a['wpm'] or 0:.0f} wpm &middot; {_h(a['filler_count'])} fillers "
-                     f"({a['fillers_per_100'] or 0:.1f} per 100 words) &middot; longest pause "
-                     f"{a['longest_pause_s'] or 0:.1f} s</p>")
-        if a["results"]:
-            r = a["results"][-1]
-            parts.append(f"<p><b>{_h(r['rubric'])} score {_h(r['score'])}/100</b> "
-                         f"<small>({_html_result(r)})</small></p><ul>")
-            for item in r["items"]:
-                ev = "; ".join(f"&ldquo;{_h(e['text'])}&rdquo;" for e in item["evidence"])
-                cls, mark = ("present", "&#10003;") if item["present"] else ("missing", "&#10007;")
-                parts.append(f"<li class='item {cls}'>{mark} {_h(item['id'])}: {ev or _h(item['advice'])}</li>")
+    s = store.session(session_id)
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Viva session {_h(s.id)}</title>",
+             f"<style>{_HTML_STYLE}</style></head><body>", f"<h1>Viva session {_h(s.id)}</h1>",
+             f"<p class='figures'>Started {_h(s.started_at)} &middot; preset {_h(s.preset or '-')} "
+             f"&middot; {_h(s.status)}</p>"]
+    for a in store.attempts(session_id):
+        parts.append(f"<h2>Question {_h(a.position)}: {_h(a.question_text)}</h2>")
+        parts.append(f"<p class='figures'>{' &middot; '.join(_h(line) for line in figures(a))}</p>")
+        if a.latest:
+            r = a.latest.result
+            parts.append(f"<p><b>{_h(r.rubric)} score {_h(r.score)}/100</b> "
+                         f"<small>({_html_result(a.latest)})</small></p><ul>")
+            for item in r.items:
+                ev = "; ".join(f"&ldquo;{_h(e.text)}&rdquo;" for e in item.evidence)
+                cls, mark = ("present", "&#10003;") if item.present else ("missing", "&#10007;")
+                parts.append(f"<li class='item {cls}'>{mark} {_h(item.id)}: {ev or _h(item.advice)}</li>")
             parts.append("</ul>")
-            if len(a["results"]) > 1:
+            if len(a.results) > 1:
                 parts.append("<p class='figures'>Earlier results for this answer, latest first:</p>"
                              "<ul class='earlier'>")
-                parts += [f"<li>{_h(o['score'])}/100 <small>({_html_result(o)})</small></li>"
-                          for o in reversed(a["results"][:-1])]
+                parts += [f"<li>{_h(o.result.score)}/100 <small>({_html_result(o)})</small></li>"
+                          for o in reversed(a.results[:-1])]
                 parts.append("</ul>")
-        parts.append(f"<blockquote>{_marked_transcript(a['transcript'], a['delivery'])}</blockquote>")
+        if a.transcript is not None:
+            parts.append(f"<blockquote>{_marked_transcript(a)}</blockquote>")
     if charts:
         parts += _trend_section(store, session_id, targets)
     parts.append("</body></html>")

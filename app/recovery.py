@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from app.audio import repair_wav
 from app.config import Targets
-from app.domain import RUBRIC_FOR_KIND
+from app.domain import RUBRIC_FOR_KIND, Session
 from app.errors import AudioError, NoSpeechError
 from app.practice import analyze_file
 from app.scoring.llm import Judge
@@ -29,10 +28,10 @@ class Recovered:
     status: str  # analysed | no_speech | no_audio
 
 
-def interrupted_sessions(store: Store) -> list[dict[str, Any]]:
-    """Sessions left in progress (or interrupted) that no running process owns."""
-    rows = store.db.query("SELECT * FROM sessions WHERE status IN ('in_progress', 'interrupted') ORDER BY id")
-    return [r for r in rows if not is_running(store.data_dir, r["id"])]
+def interrupted_sessions(store: Store) -> list[Session]:
+    """Sessions left in progress (or interrupted) that no running process owns, oldest first."""
+    found = sorted(store.sessions(("in_progress", "interrupted")), key=lambda s: s.id)
+    return [s for s in found if not is_running(store.data_dir, s.id)]
 
 
 def recover(store: Store, transcriber: Transcriber, judge: Judge | None, targets: Targets | None = None,
@@ -40,29 +39,28 @@ def recover(store: Store, transcriber: Transcriber, judge: Judge | None, targets
     """Finish every interrupted session: analyse its unfinished answers, then mark it 'recovered'."""
     out: list[Recovered] = []
     for session in interrupted_sessions(store):
-        sid = session["id"]
-        for a in store.db.query("SELECT * FROM attempts WHERE session_id = ? AND status = 'recording' "
-                                "ORDER BY id", [sid]):
-            path = store.absolute(a["audio_path"]) if a["audio_path"] else None
+        sid = session.id
+        for a in store.unfinished_attempts(sid):
+            path = store.absolute(a.audio_path) if a.audio_path else None
             if path is None or not path.exists():
-                store.set_attempt_status(a["id"], "no_audio")
-                out.append(Recovered(sid, a["id"], 0.0, "no_audio"))
+                store.set_attempt_status(a.id, "no_audio")
+                out.append(Recovered(sid, a.id, 0.0, "no_audio"))
                 continue
             try:
                 seconds = repair_wav(path)
-                progress(f"recovering session {sid}, answer {a['position']} ({seconds:.1f} s of audio)")
-                kind = a["kind"] if a["kind"] in RUBRIC_FOR_KIND else None
-                analysis = analyze_file(path, transcriber, kind=kind, question_text=a["question_text"],
+                progress(f"recovering session {sid}, answer {a.position} ({seconds:.1f} s of audio)")
+                kind = a.kind if a.kind in RUBRIC_FOR_KIND else None
+                analysis = analyze_file(path, transcriber, kind=kind, question_text=a.question_text,
                                         judge=judge, targets=targets)
             except NoSpeechError:
-                store.set_attempt_status(a["id"], "no_speech")
-                out.append(Recovered(sid, a["id"], seconds, "no_speech"))
+                store.set_attempt_status(a.id, "no_speech")
+                out.append(Recovered(sid, a.id, seconds, "no_speech"))
                 continue
             except AudioError:
-                store.set_attempt_status(a["id"], "no_audio")
-                out.append(Recovered(sid, a["id"], 0.0, "no_audio"))
+                store.set_attempt_status(a.id, "no_audio")
+                out.append(Recovered(sid, a.id, 0.0, "no_audio"))
                 continue
-            store.complete_attempt(a["id"], analysis)
-            out.append(Recovered(sid, a["id"], seconds, "analysed"))
+            store.complete_attempt(a.id, analysis)
+            out.append(Recovered(sid, a.id, seconds, "analysed"))
         store.finish_session(sid, "recovered")
     return out

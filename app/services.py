@@ -71,6 +71,12 @@ class Services:
             self._store = Store(ensure_private_dir(self.home))
         return self._store
 
+    def close(self) -> None:
+        """Close what holds files open (the database connections); call it once nothing else runs."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
     @property
     def bank(self) -> Bank:
         if self._bank is None:

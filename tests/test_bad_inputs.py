@@ -177,7 +177,7 @@ def test_full_disk_loses_nothing_already_saved(home: Path) -> None:
             store.create_session("x" * 2000, title="y" * 2000)
     assert "\n" not in str(e.value)
     store.db.execute("PRAGMA max_page_count = 1073741823")
-    assert store.session(kept)["preset"] == "quick-3"
+    assert store.session(kept).preset == "quick-3"
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

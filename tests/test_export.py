@@ -97,7 +97,7 @@ def test_md_text_collapses_whitespace_so_text_cannot_break_out_of_a_line() -> No
 def test_json_round_trips(populated) -> None:
     store, sid, transcripts = populated
     data = json.loads(to_json(store, sid))
-    assert data == {"session": store.session(sid), "attempts": store.attempts(sid)}
+    assert data == {"session": store.session(sid).to_dict(), "attempts": [a.to_dict() for a in store.attempts(sid)]}
     assert [Transcript.from_dict(a["transcript"]) for a in data["attempts"]] == transcripts
     assert data["attempts"][0]["transcript"]["text"] == NASTY
     assert RubricResult.from_dict(data["attempts"][0]["results"][-1]) == RubricResult.from_dict(_rubric().to_dict())
@@ -153,20 +153,21 @@ def test_every_result_of_an_answer_is_reported_latest_first(populated) -> None:
     from app.export import to_html
 
     store, sid, _ = populated
-    first = store.attempts(sid)[0]["results"][0]
-    store.add_result(store.attempts(sid)[0]["id"], replace(_rubric(), score=100, model={"name": "big<b>@gpu:8080"},
+    first = store.attempts(sid)[0].results[0]
+    store.add_result(store.attempts(sid)[0].id, replace(_rubric(), score=100, model={"name": "big<b>@gpu:8080"},
                                                            prompt_version="v1/judge-v9"))
-    results = store.attempts(sid)[0]["results"]
-    assert [(r["score"], r["model"]["name"]) for r in results] == [(50, "llm|<img src=x>"), (100, "big<b>@gpu:8080")]
-    assert all(r["created_at"] and r["result_id"] for r in results)
-    assert json.loads(to_json(store, sid))["attempts"][0]["results"] == results
+    results = store.attempts(sid)[0].results
+    assert [(r.result.score, r.result.model["name"]) for r in results] == [(50, "llm|<img src=x>"),
+                                                                          (100, "big<b>@gpu:8080")]
+    assert all(r.created_at and r.result_id for r in results)
+    assert json.loads(to_json(store, sid))["attempts"][0]["results"] == [r.to_dict() for r in results]
 
     md = to_markdown(store, sid)
     latest, earlier = md.index("score: 100/100"), md.index("Earlier results for this answer")
     assert latest < earlier and "big&lt;b&gt;@gpu:8080" in md[latest:earlier]
-    assert f"- 50/100 (llm\\|&lt;img src=x&gt;, v1/\\[x\\], {md_text(first['created_at'])})" in md[earlier:]
+    assert f"- 50/100 (llm\\|&lt;img src=x&gt;, v1/\\[x\\], {md_text(first.created_at)})" in md[earlier:]
     page = to_html(store, sid, charts=False)
     assert "<b>@gpu" not in page and "big&lt;b&gt;@gpu:8080" in page
-    assert f"50/100 <small>(llm|&lt;img src=x&gt;, v1/[x], {first['created_at']})</small>" in page
+    assert f"50/100 <small>(llm|&lt;img src=x&gt;, v1/[x], {first.created_at})</small>" in page
     row = next(csv.DictReader(io.StringIO(to_csv(store, sid))))  # CSV: one row per answer, its latest result
     assert (row["score"], row["model"], row["prompt_version"]) == ("100", "big<b>@gpu:8080", "v1/judge-v9")

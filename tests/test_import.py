@@ -135,12 +135,12 @@ def test_every_common_format_imports_into_one_session(
     result = json.loads(out)
     assert [i["status"] for i in result["imported"]] == ["analysed"] * 5
     attempts = Store(home).attempts(result["session_id"])
-    assert [a["position"] for a in attempts] == [1, 2, 3, 4, 5]
+    assert [a.position for a in attempts] == [1, 2, 3, 4, 5]
     for a, f in zip(attempts, files, strict=True):
-        assert a["question_text"] == "What would you ask?" and a["question_id"] is None
-        assert "your country" in a["transcript"]["text"].lower(), f.suffix
-        assert 120 < a["wpm"] < 140, f.suffix  # the same 11 s clip: the same pace whatever the format
-        assert a["results"] == []  # no kind given: delivery only
+        assert a.question_text == "What would you ask?" and a.question_id is None
+        assert "your country" in a.text.lower(), f.suffix
+        assert 120 < (a.wpm or 0) < 140, f.suffix  # the same 11 s clip: the same pace whatever the format
+        assert a.results == ()  # no kind given: delivery only
 
 
 @pytest.mark.models
@@ -157,7 +157,7 @@ def test_unreadable_and_silent_files(home: Path, recordings: dict[str, Path], tm
     assert "voice-memo.m4a: not a readable audio file" in err and "(skipped)" in err
     assert "silence.wav" in err and "kept in the session" in err
     attempts = Store(home).attempts(result["session_id"])
-    assert [(a["position"], a["status"]) for a in attempts] == [(1, "analysed"), (2, "no_speech")]
+    assert [(a.position, a.status) for a in attempts] == [(1, "analysed"), (2, "no_speech")]
 
     # Nothing readable at all: an error, and no empty session left behind.
     code, out, err = run(capsys, "import", str(bad), "--json")
@@ -205,10 +205,10 @@ def test_an_interrupted_import_keeps_its_answers_for_recover(tmp_path: Path) -> 
     with pytest.raises(KeyboardInterrupt):
         import_recordings([SHORT, SHORT, SHORT], store, ScriptedTranscriber(2, KeyboardInterrupt()))
     [session] = store.sessions()
-    assert session["status"] == "interrupted" and session["title"] == "import"
-    statuses = [a["status"] for a in store.attempts(session["id"])]
+    assert session.status == "interrupted" and session.title == "import"
+    statuses = [a.status for a in store.attempts(session.id)]
     assert statuses == ["analysed", "recording"]  # the second answer's WAV is kept, unfinished
-    assert [r["id"] for r in interrupted_sessions(store)] == [session["id"]]  # `viva recover` will find it
+    assert [r.id for r in interrupted_sessions(store)] == [session.id]  # `viva recover` will find it
 
 
 def test_cancel_stops_between_files(tmp_path: Path) -> None:
@@ -217,4 +217,4 @@ def test_cancel_stops_between_files(tmp_path: Path) -> None:
     result = import_recordings([SHORT, SHORT], store, ScriptedTranscriber(0, RuntimeError()),
                                progress=lambda m: cancel.set() if "transcribing" in m else None, cancel=cancel)
     assert [i.status for i in result.items] == ["analysed"]
-    assert store.session(result.session_id or 0)["status"] == "cancelled"
+    assert store.session(result.session_id or 0).status == "cancelled"

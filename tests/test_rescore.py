@@ -62,8 +62,11 @@ def data(stored: Path, home: Path, llama_server: LlamaServer, monkeypatch: pytes
 
 
 def attempt(home: Path) -> dict[str, Any]:
-    (a,) = Store(home).attempts(1)
-    return a
+    """The stored answer as the JSON export and `viva show --json` give it (the form the CLI output is compared
+    with)."""
+    with Store(home) as store:
+        (a,) = store.attempts(1)
+    return a.to_dict()
 
 
 def write_trust(home: Path, name: str, value: float) -> None:
@@ -111,7 +114,8 @@ def test_rescore_through_the_loopback_server_keeps_both_results(data: Path, llam
         [(r["model"]["name"], r["created_at"]) for r in results]
     code, out, _ = viva(capsys, "export", "1", "--format", "md")
     assert "Earlier results for this answer" in out and "smollm2\\-135m\\-instruct" in out
-    assert Store(data).trend()[0].score == results[-1]["score"]  # trends use the latest
+    with Store(data) as store:
+        assert store.trend()[0].score == results[-1]["score"]  # trends use the latest
 
     # Measured now: a second re-score does not measure again, and adds a third result.
     code, out, err = viva(capsys, "rescore", "--session", "1", "--endpoint", llama_server.url, "--json")

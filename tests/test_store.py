@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from app.delivery import analyze_delivery
-from app.domain import Analysis, Evidence, ItemVerdict, Question, RubricResult, Transcript, Word
+from app.domain import (
+    Analysis,
+    Attempt,
+    Delivery,
+    Evidence,
+    ItemVerdict,
+    Question,
+    RubricResult,
+    Session,
+    Transcript,
+    Word,
+)
 from app.errors import StoreError
 from app.store import Store, open_db
 from app.store import db as dbmod
@@ -54,6 +65,10 @@ def _analysis(text: str = "um so we had a deadline and and I think we shipped it
     t = Transcript(words=_words(text), duration_s=6.0, model="whisper:test")
     return Analysis(transcript=t, delivery=analyze_delivery(t), rubric=rubric,
                     timings={"transcribe_s": 0.5, "score_s": 0.1})
+
+
+def t_seeded() -> Transcript:
+    return Transcript(words=_words("we had a deadline and I shipped it"), duration_s=4.0)
 
 
 def _tables(db) -> set[str]:
@@ -106,7 +121,7 @@ def _seed_schema(db, k: int) -> None:
     db.execute("INSERT INTO sessions (id, started_at, ended_at, preset, title, status) "
                "VALUES (1, '2024-05-01T10:00:00+00:00', '2024-05-01T10:20:00+00:00', 'quick-3', 'old one', "
                "'completed')")
-    t = Transcript(words=_words("we had a deadline and I shipped it"), duration_s=4.0)
+    t = t_seeded()
     db.execute(
         """INSERT INTO attempts (id, session_id, position, question_id, question_text, category, kind, audio_path,
            created_at, status, duration_s, word_count, wpm, articulation_wpm, filler_count, fillers_per_100,
@@ -157,9 +172,10 @@ def test_upgrade_from_each_earlier_schema_keeps_data(tmp_path: Path, k: int) -> 
 
     store = Store(data)
     [a] = store.attempts(1)
-    assert a["transcript"]["text"] == "we had a deadline and I shipped it"
-    assert a["timings"] == {"transcribe_s": 1.0}
-    assert [r["score"] for r in a["results"]] == [0, 50]
+    assert a.text == "we had a deadline and I shipped it"
+    assert a.delivery == Delivery.from_dict(analyze_delivery(t_seeded()).to_dict())
+    assert a.timings == {"transcribe_s": 1.0}
+    assert [(r.result_id, r.result.score) for r in a.results] == [(6, 0), (7, 50)]
     # The trend reads the latest result's items from rubric_items.
     [point] = store.trend("behavioral")
     assert (point.attempt_id, point.score) == (1, 50)
@@ -220,31 +236,36 @@ def test_store_round_trip(store: Store) -> None:
     rubric = _result({"situation": True, "task": True, "action": False, "result": True}, 75)
     aid = _add(store, sid, rubric=rubric)
 
-    assert store.session(sid)["preset"] == "quick-3"
+    session = store.session(sid)
+    assert isinstance(session, Session)
+    assert (session.preset, session.title, session.status, session.ended_at) == ("quick-3", "morning",
+                                                                                "in_progress", None)
     [a] = store.attempts(sid)
-    assert a["id"] == aid and a["status"] == "analysed"
-    assert a["question_id"] == "beh-conflict" and a["category"] == "behavioral" and a["kind"] == "behavioral"
-    # Decoded JSON columns (and the raw *_json keys gone).
-    assert "transcript_json" not in a and "delivery_json" not in a
+    assert isinstance(a, Attempt) and a.analysed
+    assert (a.id, a.session_id, a.position, a.status) == (aid, sid, 1, "analysed")
+    assert (a.question_id, a.category, a.kind) == ("beh-conflict", "behavioral", "behavioral")
+    # The JSON columns come back as domain types, equal to what was stored.
     spoken = "um so we had a deadline and and I think we shipped it"
-    assert a["transcript"]["text"] == spoken
-    assert Transcript.from_dict(a["transcript"]).words == _words(spoken)
-    assert a["delivery"]["fillers"]["total"] == 2  # "um" and the repetition "and and"
-    assert a["delivery"]["hedges"]["total"] == 1  # "I think"
-    assert a["timings"] == {"transcribe_s": 0.5, "score_s": 0.1}
-    assert a["word_count"] == 12  # "um" is not counted as a word
-    assert a["filler_count"] == 2
-    assert [RubricResult.from_dict(r) for r in a["results"]] == [
-        RubricResult.from_dict(rubric.to_dict())]
+    stored = _analysis(spoken, rubric)
+    assert a.transcript == stored.transcript and a.text == spoken
+    assert a.delivery == Delivery.from_dict(stored.delivery.to_dict())
+    assert a.delivery is not None and len(a.delivery.fillers) == 2  # "um" and the repetition "and and"
+    assert [h.text.casefold() for h in a.delivery.hedges] == ["i think"]
+    assert a.timings == {"transcribe_s": 0.5, "score_s": 0.1}
+    assert a.word_count == 12  # "um" is not counted as a word
+    assert a.filler_count == 2 and a.wpm == pytest.approx(stored.delivery.wpm)
+    assert [r.result for r in a.results] == [RubricResult.from_dict(rubric.to_dict())]
+    assert a.latest is a.results[-1] and a.latest.result_id > 0 and a.latest.created_at
     # Audio is stored relative to the data dir and resolves back to the file.
-    assert a["audio_path"] == "audio/session-00001/q01-take1.wav"
-    assert not Path(a["audio_path"]).is_absolute()
-    assert store.absolute(a["audio_path"]).read_bytes() == b"RIFF fake wav"
+    assert a.audio_path == "audio/session-00001/q01-take1.wav"
+    assert not Path(a.audio_path).is_absolute()
+    assert store.absolute(a.audio_path).read_bytes() == b"RIFF fake wav"
 
-    summary = store.sessions()
-    assert [(s["id"], s["attempts"]) for s in summary] == [(sid, 1)]
+    [summary] = store.sessions()
+    assert (summary.id, summary.answers) == (sid, 1)
+    assert summary.avg_wpm == pytest.approx(a.wpm) and summary.avg_fillers_per_100 == pytest.approx(a.fillers_per_100)
     store.finish_session(sid)
-    assert store.session(sid)["status"] == "completed" and store.session(sid)["ended_at"]
+    assert store.session(sid).status == "completed" and store.session(sid).ended_at
 
 
 def test_unknown_session_raises_store_error(store: Store) -> None:
@@ -264,7 +285,7 @@ def test_trend_points_and_category_filter(store: Store) -> None:
     p1, p2 = points
     assert (p1.session_id, p1.category, p1.score, p1.items) == (s1, "behavioral", 50,
                                                                 {"situation": True, "action": False})
-    assert p1.wpm == pytest.approx(store.attempts(s1)[0]["wpm"])
+    assert p1.wpm == pytest.approx(store.attempts(s1)[0].wpm)
     assert p2.score is None and p2.items == {}
     assert [p.attempt_id for p in store.trend("ml_fundamentals")] == [a2]
     assert store.trend("nlp") == []
@@ -275,8 +296,9 @@ def test_add_result_keeps_both_and_trend_uses_latest(store: Store) -> None:
     aid = _add(store, sid, rubric=_result({"situation": False, "action": False}, 0, model="first"))
     rid = store.add_result(aid, _result({"situation": True, "action": True}, 100, model="second"))
     assert rid > 0
-    results = store.attempts(sid)[0]["results"]
-    assert [(r["score"], r["model"]["name"]) for r in results] == [(0, "first"), (100, "second")]
+    results = store.attempts(sid)[0].results
+    assert [(r.result.score, r.result.model["name"]) for r in results] == [(0, "first"), (100, "second")]
+    assert results[1].result_id == rid
     [p] = store.trend()
     assert p.score == 100 and p.items == {"situation": True, "action": True}
     assert store.db.execute("SELECT COUNT(*) FROM rubric_items").fetchone()[0] == 4
@@ -288,7 +310,7 @@ def test_delete_session_removes_rows_and_audio(store: Store) -> None:
     _add(store, keep, rubric=_result({"situation": True}, 100))
     _add(store, gone, 1, rubric=_result({"situation": True}, 100))
     _add(store, gone, 2, rubric=_result({"situation": False}, 0))
-    gone_audio = [store.absolute(a["audio_path"]) for a in store.attempts(gone)]
+    gone_audio = [store.absolute(a.audio_path or "") for a in store.attempts(gone)]
     assert all(p.exists() for p in gone_audio)
 
     store.delete_session(gone)
@@ -302,7 +324,7 @@ def test_delete_session_removes_rows_and_audio(store: Store) -> None:
     assert q("SELECT COUNT(*) FROM rubric_items").fetchone()[0] == 1
     # The other session is untouched, file included.
     [kept] = store.attempts(keep)
-    assert store.absolute(kept["audio_path"]).exists()
+    assert store.absolute(kept.audio_path or "").exists()
     with pytest.raises(StoreError):
         store.session(gone)
 
@@ -328,7 +350,7 @@ def test_failed_write_leaves_nothing_half_written(store: Store, monkeypatch) -> 
     # The store is still usable afterwards.
     monkeypatch.setattr(Store, "_insert_result", original)
     aid = _add(store, sid, rubric=_result({"situation": True}, 100))
-    assert [a["id"] for a in store.attempts(sid)] == [aid]
+    assert [a.id for a in store.attempts(sid)] == [aid]
 
 
 def test_store_survives_reopen(tmp_path: Path) -> None:
@@ -337,5 +359,5 @@ def test_store_survives_reopen(tmp_path: Path) -> None:
     _add(s, sid, rubric=_result({"situation": True}, 100))
     s.db.conn.close()
     s2 = Store(tmp_path / "data")
-    assert [a["question_id"] for a in s2.attempts(sid)] == ["beh-conflict"]
+    assert [a.question_id for a in s2.attempts(sid)] == ["beh-conflict"]
     assert s2.trend()[0].score == 100

@@ -140,3 +140,16 @@ def test_a_dropped_store_closes_its_connections(tmp_path: Path) -> None:
     del store
     gc.collect()
     assert _db_fds(path) == 0
+
+
+@needs_proc
+def test_services_close_releases_the_database(tmp_path: Path) -> None:
+    from app.config import Config
+    from app.services import build
+
+    services = build(Config(), tmp_path / "home")
+    services.store.create_session(None)
+    path = (tmp_path / "home" / "viva.db").resolve()
+    assert _db_fds(path) == 1
+    services.close()
+    assert _db_fds(path) == 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.bank import validate
 from app.cli.common import emit, services
-from app.domain import KINDS
+from app.domain import KINDS, Attempt
 from app.errors import VivaError
 from app.export import FORMATS, to_html, to_markdown, write_chart
 from app.modelstore import check, fix_hint, load_manifest
@@ -45,14 +45,15 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_bank_list)
 
     p = sub.add_parser("sessions", help="list stored sessions",
-                       description="List every stored session, newest first: when, status, answers, average "
-                       "pace and its preset or title (imported recordings are titled 'import').")
+                       description="List every stored session, newest first: when, status, analysed answers, "
+                       "their average pace and its preset or title (imported recordings are titled 'import').")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_sessions)
     p = sub.add_parser("show", help="show one session with its attempts",
                        description="Show a session's answers: question, delivery figures, structure score "
                        "(every stored result, latest first, with its model and prompt version: `viva rescore` "
-                       "adds results) and transcript.")
+                       "adds results) and transcript; an answer that was never analysed says why (no speech "
+                       "heard, not recorded, ...).")
     p.add_argument("session", type=int, metavar="SESSION", help="session id (see `viva sessions`)")
     p.add_argument("--json", action="store_true", help="print JSON (with every word, filler and rubric result)")
     p.set_defaults(func=cmd_show)
@@ -141,29 +142,40 @@ def cmd_bank_list(args: argparse.Namespace) -> int:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     rows = services(args).store.sessions()
-    emit(rows, args.json, "\n".join(
-        f"{r['id']:>5}  {r['started_at']}  {r['status']:<11} {r['attempts']:>2} answer(s)  "
-        f"{(r['avg_wpm'] or 0):5.0f} wpm  {r['preset'] or r['title']}" for r in rows) or "no sessions yet")
+    emit([r.to_dict() for r in rows], args.json, "\n".join(
+        f"{r.id:>5}  {r.started_at}  {r.status:<11} {r.answers:>2} answer(s)  "
+        f"{_number(r.avg_wpm, 5)} wpm  {r.name}" for r in rows) or "no sessions yet")
     return 0
+
+
+def _number(value: float | None, width: int) -> str:
+    """A figure right-aligned in `width`; "-" when nothing was measured."""
+    return f"{value:{width}.0f}" if value is not None else "-".rjust(width)
+
+
+def _attempt_lines(a: Attempt) -> list[str]:
+    lines = [f"\n{a.position}. {a.question_text}"]
+    if not a.analysed or a.delivery is None:
+        return [*lines, f"   not analysed: {a.outcome}"]
+    d, latest = a.delivery, a.latest
+    lines.append(f"   {d.word_count} words, {d.wpm:.0f} wpm, {len(d.fillers)} fillers, longest pause "
+                 f"{d.longest_pause_s:.1f} s, structure {latest.result.score if latest else '-'}")
+    if a.results:
+        lines.append("   structure results, latest first:")
+        lines += [f"     {r.result.score:>3}/100  {r.result.model.get('name', '')}  {r.result.prompt_version}  "
+                  f"{r.created_at}" for r in reversed(a.results)]
+    lines.append(f'   "{a.text}"')
+    return lines
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     store = services(args).store
     session = store.session(args.session)
     attempts = store.attempts(args.session)
-    lines = [f"Session {session['id']} ({session['preset'] or session['title']}), {session['started_at']}, "
-             f"{session['status']}"]
+    lines = [f"Session {session.id} ({session.name}), {session.started_at}, {session.status}"]
     for a in attempts:
-        score = a["results"][-1]["score"] if a["results"] else None
-        lines += [f"\n{a['position']}. {a['question_text']}",
-                  f"   {a['word_count']} words, {a['wpm'] or 0:.0f} wpm, {a['filler_count']} fillers, "
-                  f"longest pause {a['longest_pause_s'] or 0:.1f} s, structure {score if score is not None else '-'}"]
-        if a["results"]:
-            lines.append("   structure results, latest first:")
-            lines += [f"     {r['score']:>3}/100  {r['model'].get('name', '')}  {r['prompt_version']}  "
-                      f"{r.get('created_at', '')}" for r in reversed(a["results"])]
-        lines.append(f"   \"{(a['transcript'] or {}).get('text', '')}\"")
-    emit({"session": session, "attempts": attempts}, args.json, "\n".join(lines))
+        lines += _attempt_lines(a)
+    emit({"session": session.to_dict(), "attempts": [a.to_dict() for a in attempts]}, args.json, "\n".join(lines))
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.cli.common import emit, progress_to_stderr, record_trust, services
 from app.config import Config, check_endpoint_url
-from app.domain import RUBRIC_FOR_KIND, RubricResult, Transcript
+from app.domain import RUBRIC_FOR_KIND, Attempt, RubricResult
 from app.errors import ConfigError
 from app.modelstore import load_manifest
 from app.scoring.llm import Judge, measured_trust, prompt_version, trust_for
@@ -62,29 +62,29 @@ def judge_config(cfg: Config, model: str | None, endpoint: str | None) -> Config
     return cfg
 
 
-def _rows(store: Store, session: int | None) -> list[dict[str, Any]]:
+def _rows(store: Store, session: int | None) -> list[Attempt]:
     if session is not None:
         store.session(session)  # an unknown session is a store error (exit 6)
         return store.attempts(session)
-    return [a for s in sorted(store.sessions(), key=lambda s: s["id"]) for a in store.attempts(s["id"])]
+    return [a for s in sorted(store.sessions(), key=lambda s: s.id) for a in store.attempts(s.id)]
 
 
-def _rubric_of(row: dict[str, Any]) -> str | None:
+def _rubric_of(a: Attempt) -> str | None:
     """The rubric the answer was scored against (its latest result's), or its question kind's."""
-    if row["results"]:
-        return str(row["results"][-1]["rubric"])
-    return RUBRIC_FOR_KIND.get(row.get("kind") or "")
+    if a.latest:
+        return a.latest.result.rubric
+    return RUBRIC_FOR_KIND.get(a.kind or "")
 
 
-def _summary(r: dict[str, Any] | None) -> dict[str, Any] | None:
+def _summary(r: RubricResult | None) -> dict[str, Any] | None:
     if r is None:
         return None
-    return {"score": r["score"], "model": r["model"].get("name", ""), "prompt_version": r["prompt_version"],
-            "llm_calls": r["model"].get("llm_calls")}
+    return {"score": r.score, "model": r.model.get("name", ""), "prompt_version": r.prompt_version,
+            "llm_calls": r.model.get("llm_calls")}
 
 
-def _changes(old: dict[str, Any] | None, new: RubricResult) -> list[dict[str, Any]]:
-    before = {i["id"]: bool(i["present"]) for i in (old or {}).get("items", [])}
+def _changes(old: RubricResult | None, new: RubricResult) -> list[dict[str, Any]]:
+    before = {i.id: i.present for i in (old.items if old else ())}
     return [{"item": v.id, "was": before.get(v.id), "now": v.present} for v in new.items
             if before.get(v.id) != v.present]
 
@@ -110,8 +110,8 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         args.parser.error(f"--model {args.model!r} is neither a model in models/manifest.json nor a .gguf file "
                           "(to use a model on a server, give --endpoint too)")
     rows = _rows(svc.store, args.session)
-    todo = [(row, rubric) for row in rows if row["status"] == "analysed" and (row["transcript"] or {}).get("words")
-            and (rubric := _rubric_of(row))]
+    todo = [(a, rubric) for a in rows if a.analysed and a.transcript and a.transcript.words
+            and (rubric := _rubric_of(a))]
     if not todo:
         emit({"model": None, "rescored": [], "skipped": len(rows)}, args.json,
              f"nothing to re-score: {len(rows)} answer(s) in scope, none analysed with a rubric")
@@ -130,14 +130,14 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         progress_to_stderr(f"{judge.name} has no measured trust above 0, so its choices change no verdict: the new "
                            "results equal the transcript cues")
     done = []
-    for row, rubric in todo:
-        words = Transcript.from_dict(row["transcript"]).words
-        new = score_answer(rubric, row["question_text"] or "", words=words, judge=judge)
-        svc.store.add_result(row["id"], new)
-        old = row["results"][-1] if row["results"] else None
-        d = {"session_id": row["session_id"], "attempt_id": row["id"], "position": row["position"],
-             "question_text": row["question_text"] or "", "old": _summary(old), "new": _summary(new.to_dict()),
-             "changed": _changes(old, new)}
+    for a, rubric in todo:
+        words = a.transcript.words if a.transcript else ()
+        new = score_answer(rubric, a.question_text, words=words, judge=judge)
+        svc.store.add_result(a.id, new)
+        old = a.latest.result if a.latest else None
+        d: dict[str, Any] = {"session_id": a.session_id, "attempt_id": a.id, "position": a.position,
+                             "question_text": a.question_text, "old": _summary(old), "new": _summary(new),
+                             "changed": _changes(old, new)}
         done.append(d)
         if not args.json:
             print(_line(d), flush=True)

@@ -111,6 +111,17 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         raise StoreError(f"cannot save to {where}: {e} (nothing already saved was lost)") from None
 
 
+@contextmanager
+def snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """A read transaction: several SELECTs see the database as of one moment (WAL: writers are not blocked)."""
+    db.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

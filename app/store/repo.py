@@ -6,6 +6,7 @@ import json
 import shutil
 import threading
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +15,10 @@ from typing import Any
 
 import sqlite_utils
 
-from app.domain import Analysis, Question, RubricResult
+from app.domain import Analysis, Attempt, Delivery, Question, RubricResult, Session, StoredResult, Transcript
 from app.errors import StoreError
 from app.paths import ensure_private_dir
-from app.store.db import connect, open_db, transaction
+from app.store.db import connect, open_db, snapshot, transaction
 
 
 def now_iso() -> str:
@@ -132,18 +133,28 @@ class Store:
             self.db.execute("UPDATE sessions SET ended_at = ?, status = ? WHERE id = ?",
                             [now_iso(), status, session_id])
 
-    def session(self, session_id: int) -> dict[str, Any]:
-        rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
+    def session(self, session_id: int) -> Session:
+        rows = self._sessions("WHERE s.id = ?", [session_id])
         if not rows:
             raise StoreError(f"no session {session_id}; `viva sessions` lists them")
         return rows[0]
 
-    def sessions(self) -> list[dict[str, Any]]:
-        return list(self.db.query("""
-            SELECT s.*, COUNT(a.id) AS attempts, AVG(a.wpm) AS avg_wpm,
-                   AVG(a.fillers_per_100) AS avg_fillers_per_100
+    def sessions(self, statuses: Collection[str] = ()) -> list[Session]:
+        """Every session (or those with one of `statuses`), newest first, with figures over its analysed
+        answers."""
+        if not statuses:
+            return self._sessions("", [])
+        return self._sessions(f"WHERE s.status IN ({', '.join('?' * len(statuses))})", list(statuses))
+
+    def _sessions(self, where: str, params: list[Any]) -> list[Session]:
+        rows = self.db.query(f"""
+            SELECT s.id, s.started_at, s.ended_at, s.preset, s.title, s.status,
+                   COUNT(CASE WHEN a.status = 'analysed' THEN 1 END) AS answers,
+                   AVG(CASE WHEN a.status = 'analysed' THEN a.wpm END) AS avg_wpm,
+                   AVG(CASE WHEN a.status = 'analysed' THEN a.fillers_per_100 END) AS avg_fillers_per_100
             FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id
-            GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC"""))
+            {where} GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC""", params)
+        return [Session(**r) for r in rows]
 
     def delete_session(self, session_id: int) -> None:
         """Remove the session, its attempts and results, and its audio files."""
@@ -208,9 +219,11 @@ class Store:
             self._store_analysis(attempt_id, analysis)
         return attempt_id
 
-    def unfinished_attempts(self) -> list[dict[str, Any]]:
-        """Attempts left in 'recording' (the app stopped mid-answer), oldest first."""
-        return list(self.db.query("SELECT * FROM attempts WHERE status = 'recording' ORDER BY id"))
+    def unfinished_attempts(self, session_id: int | None = None) -> list[Attempt]:
+        """Attempts left in 'recording' (the app stopped mid-answer), of one session or all, oldest first."""
+        if session_id is None:
+            return self._attempts("status = 'recording'", [], "id")
+        return self._attempts("session_id = ? AND status = 'recording'", [session_id], "id")
 
     def add_result(self, attempt_id: int, result: RubricResult) -> int:
         """Keep another rubric result for an attempt (re-scoring keeps the old ones)."""
@@ -230,18 +243,20 @@ class Store:
                             [result_id, item.id, int(item.present), item.confidence])
         return result_id
 
-    def attempts(self, session_id: int) -> list[dict[str, Any]]:
+    def attempts(self, session_id: int) -> list[Attempt]:
         """A session's attempts in order, each with every rubric result kept for it, oldest first (the last is
-        the latest: the one trends use); each result also carries its `result_id` and `created_at`."""
-        rows = list(self.db.query(
-            "SELECT * FROM attempts WHERE session_id = ? ORDER BY position, id", [session_id]))
-        for row in rows:
-            row["results"] = [{**json.loads(r["result_json"]), "result_id": r["id"], "created_at": r["created_at"]}
-                              for r in self.db.query("SELECT id, created_at, result_json FROM rubric_results "
-                                                     "WHERE attempt_id = ? ORDER BY id", [row["id"]])]
-            for key in ("transcript_json", "delivery_json", "timings_json"):
-                row[key.removesuffix("_json")] = json.loads(row.pop(key) or "null")
-        return rows
+        the latest: the one trends use)."""
+        return self._attempts("session_id = ?", [session_id], "position, id")
+
+    def _attempts(self, where: str, params: list[Any], order: str) -> list[Attempt]:
+        with snapshot(self.db):  # the attempts and their results as of one moment
+            rows = list(self.db.query(f"SELECT * FROM attempts WHERE {where} ORDER BY {order}", params))
+            results: dict[int, list[dict[str, Any]]] = {}
+            for r in self.db.query(f"""SELECT attempt_id, id, created_at, result_json FROM rubric_results
+                                       WHERE attempt_id IN (SELECT id FROM attempts WHERE {where})
+                                       ORDER BY id""", params):
+                results.setdefault(r["attempt_id"], []).append(r)
+        return [_attempt(row, results.get(row["id"], [])) for row in rows]
 
     # -- trends ------------------------------------------------------------------------------------
 
@@ -270,3 +285,18 @@ class Store:
                                   row["wpm"], row["fillers_per_100"], row["longest_pause_s"],
                                   row["pauses_over_2s"], score, items))
         return out
+
+
+def _attempt(row: dict[str, Any], results: list[dict[str, Any]]) -> Attempt:
+    """A row of `attempts` (and the rows of its rubric results) with the JSON columns read into domain types."""
+    try:
+        transcript, delivery, timings = (json.loads(row.pop(k) or "null")
+                                         for k in ("transcript_json", "delivery_json", "timings_json"))
+        kept = tuple(StoredResult(r["id"], r["created_at"], RubricResult.from_dict(json.loads(r["result_json"])))
+                     for r in results)
+        return Attempt(**row, transcript=Transcript.from_dict(transcript) if transcript else None,
+                       delivery=Delivery.from_dict(delivery) if delivery else None, timings=dict(timings or {}),
+                       results=kept)
+    except (ValueError, KeyError, TypeError) as e:
+        raise StoreError(f"answer {row.get('id')} of session {row.get('session_id')} has unreadable stored data "
+                         f"({type(e).__name__}: {e})") from None

@@ -52,5 +52,6 @@ def run_app(config_path: str | None) -> int:
     window = create_main_window(config_path)
     window.show()
     status = app.exec()
-    window.runner.shutdown()
+    if window.runner.shutdown():  # no worker still uses the database
+        window.services.close()
     return int(status)

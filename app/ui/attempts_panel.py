@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.formatting import DASH, latest_score, number, transcript_text
+from app.domain import Attempt
+from app.ui.formatting import DASH, latest_score, number, plural
 from app.ui.signals import emit
 from app.ui.tables import read_only_table
 
@@ -30,7 +30,7 @@ class AttemptsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attemptsPanel")
-        self._attempts: list[Mapping[str, Any]] = []
+        self._attempts: list[Attempt] = []
 
         self.heading = QLabel(self)
         self.heading.setObjectName("attemptsHeading")
@@ -72,20 +72,23 @@ class AttemptsPanel(QWidget):
         layout.addWidget(splitter, 1)
         self.set_attempts(None, [])
 
-    def set_attempts(self, session_title: str | None, attempts: Sequence[Mapping[str, Any]]) -> None:
-        """Show `attempts` (rows of `Store.attempts()`); `session_title` None means nothing is selected."""
+    def set_attempts(self, session_title: str | None, attempts: Sequence[Attempt]) -> None:
+        """Show `attempts` (from `Store.attempts()`); `session_title` None means nothing is selected."""
         self._attempts = list(attempts)
+        analysed = sum(1 for a in self._attempts if a.analysed)
         if session_title is None:
             self.heading.setText("Select a session to see its answers.")
-        elif not attempts:
+        elif not analysed:
             self.heading.setText(f"{session_title}: no analysed answers.")
         else:
-            self.heading.setText(f"{session_title}: {len(attempts)} answer(s)")
+            others = len(self._attempts) - analysed
+            self.heading.setText(f"{session_title}: {plural(analysed, 'answer')}"
+                                 + (f" ({others} not analysed)" if others else ""))
         self.table.setRowCount(len(self._attempts))
         for row, a in enumerate(self._attempts):
             score = latest_score(a)
-            cells = (str(a.get("position", row + 1)), str(a.get("question_text", "")), number(a.get("wpm")),
-                     DASH if a.get("filler_count") is None else str(a["filler_count"]),
+            cells = (str(a.position), a.question_text, number(a.wpm),
+                     DASH if a.filler_count is None else str(a.filler_count),
                      DASH if score is None else f"{score}/100")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -108,15 +111,19 @@ class AttemptsPanel(QWidget):
         return "" if item is None else item.text()
 
     def _request_review(self, row: int) -> None:
-        if 0 <= row < len(self._attempts):
+        if 0 <= row < len(self._attempts) and self._attempts[row].analysed:
             emit(self.review_requested, row)
 
     def _show_attempt(self, row: int) -> None:
-        self.review_button.setEnabled(0 <= row < len(self._attempts))
         if not 0 <= row < len(self._attempts):
+            self.review_button.setEnabled(False)
             self.question.clear()
             self.transcript.clear()
             return
         a = self._attempts[row]
-        self.question.setText(f"Q{a.get('position', row + 1)}. {a.get('question_text', '')}")
-        self.transcript.setPlainText(transcript_text(a) or "(no transcript)")
+        self.review_button.setEnabled(a.analysed)
+        self.question.setText(f"Q{a.position}. {a.question_text}")
+        if a.analysed:
+            self.transcript.setPlainText(a.text or "(no words)")
+        else:
+            self.transcript.setPlainText(f"(not analysed: {a.outcome})")

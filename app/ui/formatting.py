@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from app.domain import Preset
+from app.domain import Attempt, Preset, Session
 
 DASH = "\u2014"
 
@@ -35,25 +33,18 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def latest_score(attempt: Mapping[str, Any]) -> int | None:
+def latest_score(attempt: Attempt) -> int | None:
     """The structure score of an attempt's most recent rubric result (re-scoring keeps old ones)."""
-    results = attempt.get("results") or []
-    return int(results[-1]["score"]) if results else None
+    return attempt.latest.result.score if attempt.latest else None
 
 
-def transcript_text(attempt: Mapping[str, Any]) -> str:
-    transcript = attempt.get("transcript") or {}
-    return str(transcript.get("text", ""))
-
-
-def session_headline(session: Mapping[str, Any] | None) -> str:
-    """One line about a session row from `Store.sessions()`, or the empty state."""
+def session_headline(session: Session | None) -> str:
+    """One line about a session from `Store.sessions()`, or the empty state."""
     if session is None:
         return "No sessions yet"
-    parts = [local_time(session.get("started_at")), plural(int(session.get("attempts") or 0), "answer")]
-    wpm = session.get("avg_wpm")
-    if wpm is not None:
-        parts.append(f"{wpm:.0f} wpm average")
+    parts = [local_time(session.started_at), plural(session.answers, "answer")]
+    if session.avg_wpm is not None:
+        parts.append(f"{session.avg_wpm:.0f} wpm average")
     return "Last session: " + " \u00b7 ".join(parts)
 
 

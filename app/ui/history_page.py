@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import Attempt, Session
 from app.ui.attempts_panel import AttemptsPanel
 from app.ui.formatting import local_time
 from app.ui.sessions_filter import SessionsFilter, fill_category_combo
@@ -90,7 +90,7 @@ class HistoryPage(QWidget):
     def filter_by_category(self, category: str | None) -> None:
         self.category.setCurrentIndex(max(0, self.category.findData(category)))
 
-    def set_sessions(self, rows: Sequence[Mapping[str, Any]], preset_names: Mapping[str, str] | None = None,
+    def set_sessions(self, rows: Sequence[Session], preset_names: Mapping[str, str] | None = None,
                      session_categories: Mapping[int, frozenset[str]] | None = None) -> None:
         """Replace the table with `rows` from `Store.sessions()`, keeping the selected session if it remains.
         `session_categories` (session id -> its answers' categories) feeds the category filter."""
@@ -122,13 +122,13 @@ class HistoryPage(QWidget):
                 return True
         return False
 
-    def show_attempts(self, session_id: int, attempts: Sequence[Mapping[str, Any]]) -> None:
+    def show_attempts(self, session_id: int, attempts: Sequence[Attempt]) -> None:
         if session_id != self.selected_session():
             return  # the user has moved on
         self._shown_session = session_id
         rows = self.table.selectionModel().selectedRows()
         source = self.model.session(self.proxy.mapToSource(rows[0]).row())
-        title = f"{self.model.columns[1].display(source)}, {local_time(source.get('started_at'))}"
+        title = f"{self.model.columns[1].display(source)}, {local_time(source.started_at)}"
         self.attempts.set_attempts(title, attempts)
 
     def _review(self, row: int) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Preset
+from app.domain import Preset, Session
 from app.ui.formatting import plural, question_count, session_headline
 from app.ui.signals import emit
 
@@ -112,7 +111,7 @@ class HomePage(QWidget):
         self.drill_category.setCurrentIndex(max(0, self.drill_category.findData(keep)))
         self.drill_button.setEnabled(self.drill_category.count() > 0)
 
-    def set_last_session(self, session: Mapping[str, Any] | None) -> None:
+    def set_last_session(self, session: Session | None) -> None:
         """`session` is the newest row of `Store.sessions()`, or None when there are none."""
         self.last_session.setText(session_headline(session))
 

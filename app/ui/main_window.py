@@ -220,12 +220,17 @@ class MainWindow(QMainWindow):
         """Open the review (with replay) of the `row`-th stored answer of a session."""
         try:
             store, questions = self.services.store, self.services.bank.questions
-            records = stored_records(store.attempts(session_id), store.absolute, questions,
-                                     self.services.config.targets)
+            attempts = store.attempts(session_id)
+            records = stored_records(attempts, store.absolute, questions)
         except VivaError as e:
             self.show_error(e)
             return None
-        dialog = ReviewDialog(records[row], self._new_player, self.services.config.targets, self)
+        wanted = attempts[row]
+        record = next((r for r in records if r.attempt_id == wanted.id), None)
+        if record is None:  # the panel offers no review for these; the store may have changed since
+            self.show_error(f"answer {wanted.position} has nothing to review: {wanted.outcome}")
+            return None
+        dialog = ReviewDialog(record, self._new_player, self.services.config.targets, self)
         dialog.show()
         return dialog
 

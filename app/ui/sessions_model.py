@@ -8,13 +8,14 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from app.domain import Session
 from app.ui.formatting import local_time, number
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
-Row = Mapping[str, Any]
+Row = Session
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,9 @@ class Column:
     numeric: bool = False
 
 
-def _num(key: str) -> Callable[[Row], float]:
-    # Sessions without answers have no averages: sort them below every measured one.
-    return lambda r: -1.0 if r.get(key) is None else float(r[key])
+def _avg(value: float | None) -> float:
+    # Sessions without analysed answers have no averages: sort them below every measured one.
+    return -1.0 if value is None else value
 
 
 class SessionsModel(QAbstractTableModel):
@@ -36,14 +37,13 @@ class SessionsModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._preset_names: Mapping[str, str] = {}
         self.columns: tuple[Column, ...] = (
-            Column("Date", lambda r: local_time(r.get("started_at")), lambda r: r.get("started_at") or ""),
+            Column("Date", lambda r: local_time(r.started_at), lambda r: r.started_at),
             Column("Interview", self._preset_label, lambda r: self._preset_label(r).casefold()),
-            Column("Status", lambda r: str(r.get("status", "")).replace("_", " "),
-                   lambda r: str(r.get("status", ""))),
-            Column("Answers", lambda r: str(r.get("attempts") or 0), lambda r: int(r.get("attempts") or 0), True),
-            Column("Avg wpm", lambda r: number(r.get("avg_wpm")), _num("avg_wpm"), True),
-            Column("Fillers / 100 words", lambda r: number(r.get("avg_fillers_per_100"), 1),
-                   _num("avg_fillers_per_100"), True),
+            Column("Status", lambda r: r.status.replace("_", " "), lambda r: r.status),
+            Column("Answers", lambda r: str(r.answers), lambda r: r.answers, True),
+            Column("Avg wpm", lambda r: number(r.avg_wpm), lambda r: _avg(r.avg_wpm), True),
+            Column("Fillers / 100 words", lambda r: number(r.avg_fillers_per_100, 1),
+                   lambda r: _avg(r.avg_fillers_per_100), True),
         )
 
     def set_sessions(self, rows: Sequence[Row], preset_names: Mapping[str, str] | None = None) -> None:
@@ -56,10 +56,9 @@ class SessionsModel(QAbstractTableModel):
         return self._rows[row]
 
     def _preset_label(self, r: Row) -> str:
-        preset = r.get("preset")
-        if preset:
-            return self._preset_names.get(preset, str(preset))
-        return str(r.get("title") or "Single recording")
+        if r.preset:
+            return self._preset_names.get(r.preset, r.preset)
+        return r.title or "Single recording"
 
     # -- QAbstractTableModel -------------------------------------------------------------------------
 
@@ -78,7 +77,7 @@ class SessionsModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return column.sort_key(row)
         if role == SESSION_ID_ROLE:
-            return int(row["id"])
+            return row.id
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

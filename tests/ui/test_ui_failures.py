@@ -145,6 +145,6 @@ def test_ending_while_recording_keeps_the_answer(qtbot: QtBot, services: Service
         assert w.controller.phase in (Phase.RECORDING, Phase.ANALYSING)
     assert page.stack.currentWidget() is page.summary
     assert page.summary.cell_text(0, 2) == "1"  # the interrupted answer was analysed and kept
-    assert w.services.store.session(w.controller.session_id or 0)["status"] == "cancelled"
+    assert w.services.store.session(w.controller.session_id or 0).status == "cancelled"
     assert len(w.services.store.attempts(w.controller.session_id or 0)) == 1
     w.close()

@@ -119,3 +119,57 @@ def test_a_stored_answer_opens_in_the_review_with_replay(window: MainWindow, sto
     review.checklist.setCurrentRow(0)
     assert review.transcript.highlighted_text() == "because"
     dialogs[0].close()
+
+
+def test_the_review_shows_the_figures_stored_with_the_answer(window: MainWindow, viva_home: Path) -> None:
+    """A stored answer is reviewed with the delivery it was analysed with, not one recomputed from its transcript
+    (the filler detector and the targets may have changed since)."""
+    from dataclasses import replace
+
+    from app.domain import FillerItem
+    from app.ui.review_dialog import ReviewDialog
+
+    fresh = analysis("we measured the cold start and then we shipped the fix", 0.4, 60)
+    words = fresh.transcript.words
+    then = replace(fresh.delivery, wpm=171.0, fillers=(FillerItem(words[5].text, words[5].start, words[5].end,
+                                                                  "discourse"),),
+                   fillers_per_100_words=9.1, longest_pause_s=2.4, long_pauses_2s=1)
+    assert then != analyze_delivery(fresh.transcript)  # what the review would show if it recomputed
+    with Store(viva_home) as store:
+        sid = store.create_session(None, title="stored figures")
+        store.add_attempt(sid, 1, QUESTION, QUESTION.text, None, replace(fresh, delivery=then))
+        store.finish_session(sid)
+    window.show_history()
+    assert window.history.select_session(sid)
+    dialog = window.review_stored(sid, 0)
+    assert isinstance(dialog, ReviewDialog)
+    review = dialog.review
+    assert review.cards.text("pace").startswith("171 wpm")
+    assert review.cards.text("fillers").startswith("9.1 / 100 words")
+    assert review.cards.text("pause").startswith("2.4 s")
+    assert review.transcript.marked_words("filler") == ["and"]
+    dialog.close()
+
+
+def test_an_answer_never_analysed_is_listed_plainly_and_not_counted(window: MainWindow, viva_home: Path) -> None:
+    with Store(viva_home) as store:
+        sid = store.create_session("behavioral-round")
+        heard = store.add_attempt(sid, 1, QUESTION, QUESTION.text, None,
+                                  analysis("we argued about the cold start", 0.4, 40))
+        unheard = store.begin_attempt(sid, 2, None, "Why do you want this role?", None)
+        store.set_attempt_status(unheard, "no_speech")
+        store.finish_session(sid, "cancelled")
+    window.show_history()
+    page = window.history
+    assert page.display_text(0, 3) == "1"  # the analysed answer only
+    assert page.select_session(sid)
+    panel = page.attempts
+    assert panel.attempt_count() == 2 and "1 answer (1 not analysed)" in panel.heading.text()
+    assert [panel.cell_text(1, c) for c in (2, 3, 4)] == ["\u2014"] * 3
+    panel.table.selectRow(1)
+    assert panel.transcript.toPlainText() == "(not analysed: no speech heard)"
+    assert not panel.review_button.isEnabled()
+    panel.table.selectRow(0)
+    assert panel.review_button.isEnabled() and heard > 0
+    assert window.review_stored(sid, 1) is None  # nothing to review; the banner says why
+    assert "nothing to review: no speech heard" in window.banner.label.text()

@@ -51,9 +51,9 @@ def test_start_opens_the_interview_on_the_first_question(window: MainWindow, qtb
     assert page.question.text() == window.controller.question.text
     assert page.answer_action.isEnabled() and not page.next_action.isEnabled()
     session = window.services.store.session(window.controller.session_id or 0)
-    assert session["preset"] == "ml-engineer-30" and session["status"] == "in_progress"
+    assert session.preset == "ml-engineer-30" and session.status == "in_progress"
     page.end_action.trigger()
-    assert window.services.store.session(session["id"])["status"] == "cancelled"
+    assert window.services.store.session(session.id).status == "cancelled"
     assert page.stack.currentWidget() is page.summary
     assert page.summary.cell_text(0, 2) == "skipped" and page.summary.cell_text(1, 2) == "not reached"
 

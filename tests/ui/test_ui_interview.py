@@ -143,7 +143,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     assert page.summary.cell_text(0, 5).startswith("100/100")
     assert "3 of 3 questions answered" in page.summary.headline.text()
     sid = c.session_id
-    assert sid is not None and w.services.store.session(sid)["status"] == "completed"
+    assert sid is not None and w.services.store.session(sid).status == "completed"
     qtbot.mouseClick(page.summary.findChild(type(page.next_button), "summaryHistory"), Qt.MouseButton.LeftButton)
     assert w.stack.currentWidget() is w.history
     assert w.history.selected_session() == sid

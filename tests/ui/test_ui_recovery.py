@@ -41,5 +41,5 @@ def test_offer_and_recover(qtbot: QtBot, window: MainWindow, services: Services)
     qtbot.waitUntil(lambda: "Recovered 1 answer" in window.banner.text(), timeout=60000)
     assert task is not None
     (attempt,) = services.store.attempts(sid)
-    assert attempt["status"] == "analysed" and "country" in attempt["transcript"]["text"].lower()
-    assert services.store.session(sid)["status"] == "recovered"
+    assert attempt.status == "analysed" and "country" in attempt.text.lower()
+    assert services.store.session(sid).status == "recovered"

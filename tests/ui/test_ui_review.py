@@ -156,7 +156,7 @@ def test_a_rescored_answer_lists_its_other_results(panel: ReviewPanel, tmp_path:
     later = replace(first.analysis.rubric, score=75, model={"name": "<i>big</i>@gpu:8080"})
     store.add_result(attempt_id, later)
 
-    (rec,) = stored_records(store.attempts(sid), store.absolute, {QUESTION.id: QUESTION}, Targets())
+    (rec,) = stored_records(store.attempts(sid), store.absolute, {QUESTION.id: QUESTION})
     assert rec.score == 75 and rec.earlier_scores == (("none", 100),)
     panel.show_answer(rec)
     assert panel.earlier_scores.isVisible()
