@@ -1,15 +1,16 @@
-"""Use cases shared by the CLI and the GUI: analyse one answer, and run a whole practice session.
+"""Analysing one answer, shared by the CLI, the GUI, import and recovery: transcribe (through the same
+streaming path as live recording), measure delivery, score structure.
 
-Each takes its components as arguments, reports progress through a callback and honours a cancel event.
+Each takes its components as arguments and reports progress through a callback. A whole session (its record
+in the store, its lock, its attempts and its end) is `app.session.PracticeSession`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,16 +19,12 @@ from app.audio import SAMPLE_RATE, iter_audio_blocks
 from app.config import Targets
 from app.delivery import analyze_delivery
 from app.delivery.confidence import share_uncertain
-from app.domain import RUBRIC_FOR_KIND, Analysis, Question, RubricResult, Transcript, Word
+from app.domain import RUBRIC_FOR_KIND, Analysis, RubricResult, Transcript, Word
 from app.errors import ModelError, NoSpeechError
-from app.recorder import LevelCallback, Recorder
 from app.scoring.llm import Judge
 from app.scoring.scorer import score_answer
 from app.speech.streaming import StreamingTranscription, WordsCallback
 from app.speech.transcribe import Transcriber
-from app.store import Store
-from app.store.locks import SessionLock
-from app.tts import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -117,84 +114,3 @@ def _score(rubric_id: str, question_text: str, words: Sequence[Word], judge: Jud
         result = score_answer(rubric_id, question_text, words=words, judge=None)
         note = f"Scored from the transcript cues alone (run `viva rescore` when the judge is back): {e}"
         return replace(result, feedback=(*result.feedback, note))
-
-
-@dataclass(frozen=True)
-class SessionComponents:
-    store: Store
-    transcriber: Transcriber
-    judge: Judge | None
-    speaker: Speaker | None
-    play: Callable[[Path], None] | None  # plays a rendered question; None: questions go to files only
-    targets: Targets | None = None
-
-
-def speak_question(c: SessionComponents, q: Question, dest: Path) -> Path | None:
-    """Render the question to `dest` and play it (when a player is configured). None without a speaker."""
-    if c.speaker is None:
-        return None
-    c.speaker.render(q.text, dest)
-    if c.play is not None:
-        c.play(dest)
-    return dest
-
-
-def record_answer(c: SessionComponents, session_id: int, position: int, q: Question, recorder: Recorder,
-                  stop: threading.Event, *, attempt_no: int = 1, on_level: LevelCallback | None = None,
-                  on_words: WordsCallback | None = None, progress: Progress = _quiet) -> tuple[int, Analysis]:
-    """Record one answer (transcribing while it is spoken), analyse it and store it as an attempt.
-
-    Returns (attempt id, analysis). The audio is on disk before anything can fail; silence raises
-    NoSpeechError with the recording kept."""
-    dest = c.store.audio_path_for(session_id, position, attempt_no)
-    attempt_id = c.store.begin_attempt(session_id, position, q, q.text, dest)
-    stream = StreamingTranscription(c.transcriber, on_words)
-    try:
-        recorder.record(dest, stop, on_level=on_level, on_block=stream.feed)
-        t0 = time.perf_counter()
-        transcript = stream.finish()
-        analysis = analyze_transcript(transcript, kind=q.kind, question_text=q.text, judge=c.judge,
-                                      progress=progress, targets=c.targets,
-                                      timings={"stop_to_transcript_s": time.perf_counter() - t0})
-    except NoSpeechError:
-        c.store.set_attempt_status(attempt_id, "no_speech")
-        raise
-    except Exception:
-        c.store.set_attempt_status(attempt_id, "failed")  # the audio stays on disk, listed with the session
-        raise
-    c.store.complete_attempt(attempt_id, analysis)
-    return attempt_id, analysis
-
-
-def run_session(c: SessionComponents, questions: Sequence[Question], recorders: Sequence[Recorder], *,
-                preset: str | None, prompts_dir: Path | None = None, progress: Progress = _quiet,
-                cancel: threading.Event | None = None) -> int:
-    """Ask each question (spoken), record the answer, analyse and store it. Returns the session id."""
-    cancel = cancel or threading.Event()
-    session_id = c.store.create_session(preset, title=preset or "practice")
-    lock = SessionLock(c.store.data_dir, session_id)
-    lock.acquire()  # held while this process runs the session; recovery skips locked sessions
-    status = "completed"
-    try:
-        for position, (q, rec) in enumerate(zip(questions, recorders, strict=False), start=1):
-            if cancel.is_set():
-                status = "cancelled"
-                break
-            progress(f"question {position}/{len(questions)}: {q.text}")
-            folder = prompts_dir or c.store.audio_dir / f"session-{session_id:05d}"
-            speak_question(c, q, folder / f"q{position:02d}-question.wav")
-            progress(f"recording answer {position}")
-            try:
-                _, analysis = record_answer(c, session_id, position, q, rec, cancel, progress=progress)
-            except NoSpeechError as e:
-                progress(f"answer {position}: {e}")
-                continue
-            progress(f"answer {position}: {analysis.delivery.word_count} words, "
-                     f"{analysis.delivery.wpm:.0f} wpm, score {analysis.rubric.score if analysis.rubric else '-'}")
-    except BaseException:
-        c.store.finish_session(session_id, "interrupted")
-        raise
-    finally:
-        lock.release()
-    c.store.finish_session(session_id, status)
-    return session_id

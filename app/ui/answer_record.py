@@ -1,4 +1,5 @@
-"""One recorded answer as the interview screen knows it: the question, the take, and what the core made of it."""
+"""One recorded answer as the interview screen knows it: the question (or the follow-up) answered, the take, and
+what the core made of it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class AnswerRecord:
     follow_up: str | None = None  # the interviewer's follow-up, when asked for and something was missing
     previous: AnswerRecord | None = None  # the take before this one, to compare against
     earlier_scores: tuple[tuple[str, int], ...] = ()  # (model, score) of results before the shown one, latest first
+    answers_follow_up: bool = False  # an answer to the spoken follow-up (`question.text` is the follow-up then)
 
     @property
     def score(self) -> int | None:

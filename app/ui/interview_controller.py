@@ -1,10 +1,13 @@
-"""Runs one mock interview for the window: ask (speak) each question, record answers, analyse, retake, finish.
+"""Runs one mock interview for the window: ask (speak) each question, record answers, analyse, retake,
+answer the follow-up, finish.
 
-No widgets here: the interview page shows what these signals say and calls these methods. Every slow step
-goes through the task runner: the question's voice is rendered on the speech lane and played on the
-playback lane (with a stop event, so it can be cut off); an answer is recorded, transcribed while it is
-spoken, scored and stored by `app.practice.record_answer` on the recording lane. Callbacks from worker
-threads (input level, live words) arrive as queued signals.
+A thin Qt adapter over `app.session.PracticeSession`, which owns the session's lifecycle (its record, lock,
+attempts, what was answered or skipped, and how it ends); this class adds the window's phases, the
+question's voice and the task lanes. No widgets here: the interview page shows what these signals say and
+calls these methods. Every slow step goes through the task runner: the question's voice is rendered on the
+speech lane and played on the playback lane (with a stop event, so it can be cut off); an answer is
+recorded, transcribed while it is spoken, scored and stored by `PracticeSession.record` on the recording
+lane. Callbacks from worker threads (input level, live words) arrive as queued signals.
 """
 
 from __future__ import annotations
@@ -12,17 +15,17 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from app.domain import Question
 from app.errors import NoSpeechError
-from app.practice import SessionComponents, record_answer
 from app.recorder import BlockCallback, LevelCallback, Recorder
 from app.scoring.scorer import follow_up
 from app.services import Services
-from app.store.locks import SessionLock
+from app.session import AnswerDiscarded, AnswerModels, PracticeSession, SessionSummary
 from app.ui.answer_record import AnswerRecord
 from app.ui.audio_io import AudioIO
 from app.ui.errors import describe
@@ -82,13 +85,15 @@ class InterviewController(QObject):
         self.speak_questions = True
         self.ask_follow_up = False
         self.phase = Phase.IDLE
+        self.session: PracticeSession | None = None
         self.session_id: int | None = None
-        self._session_lock: SessionLock | None = None
         self.title = ""
         self.questions: list[Question] = []
         self.position = 0
-        self.answers: dict[int, list[AnswerRecord]] = {}
-        self.skipped: set[int] = set()
+        self.answers: dict[int, list[AnswerRecord]] = {}  # answers to each question itself, oldest first
+        self.follow_up_answers: dict[int, list[AnswerRecord]] = {}
+        self.pending_follow_up: str | None = None  # asked after the latest answer here, not answered yet
+        self.answering_follow_up: str | None = None  # the follow-up being (or last) answered here
         self.speaking = False
         self._voice_stop = threading.Event()
         self._record_stop = threading.Event()
@@ -115,28 +120,32 @@ class InterviewController(QObject):
         takes = self.answers.get(position or self.position, [])
         return takes[-1] if takes else None
 
+    def summary(self) -> SessionSummary | None:
+        """What was answered, skipped and not reached, as the session tracked it."""
+        return self.session.summary() if self.session is not None else None
+
     def start(self, questions: Sequence[Question], preset: str | None, title: str) -> int:
         """Open a new session in the store and ask the first question. Returns the session id."""
         if self.active:
             raise RuntimeError("an interview is already running")
         if not questions:
             raise ValueError("an interview needs at least one question")
-        self.session_id = self.services.store.create_session(preset, title=title)
-        self._session_lock = SessionLock(self.services.store.data_dir, self.session_id)
-        self._session_lock.acquire()  # while held, recovery (in any process) leaves this session alone
+        session = PracticeSession(self.services.store, questions, preset=preset, title=title)
+        self.session_id = session.open()
+        self.session = session
         self.title = title
         self.questions = list(questions)
-        self.answers, self.skipped, self._voice_files = {}, set(), {}
+        self.answers, self.follow_up_answers, self._voice_files = {}, {}, {}
         self._end_when_answered = False
         self._go_to(1)
         return self.session_id
 
     def next_question(self) -> None:
         """On to the next question (a question left unanswered counts as skipped); after the last: finish."""
-        if self.phase not in (Phase.ASKING, Phase.REVIEW):
+        if self.phase not in (Phase.ASKING, Phase.REVIEW) or self.session is None:
             return
         if not self.answers.get(self.position):
-            self.skipped.add(self.position)
+            self.session.skip(self.position)
         if self.position >= self.total:
             self.end()
         else:
@@ -149,41 +158,41 @@ class InterviewController(QObject):
         """Back to the same question for another take; the previous one stays stored for comparison."""
         if self.phase is Phase.REVIEW:
             self.stop_speaking()
+            self.pending_follow_up = self.answering_follow_up = None
             self._set_phase(Phase.ASKING)
 
     def end(self) -> None:
-        """Close the session (completed when the last question was reached) and show the summary."""
-        if not self.active or self.session_id is None:
+        """Close the session and show the summary. Pressed during an answer it means "stop, I'm done": the
+        recording stops and is not kept, and the session is cancelled. Once recording has stopped the answer is
+        kept, and the session ends when it is analysed and stored."""
+        if not self.active or self.session is None:
             return
         if self.phase is Phase.RECORDING or self.phase is Phase.ANALYSING:
-            # Keep the answer being given: stop recording, and end once it is analysed and stored.
             self._end_when_answered = True
-            self.stop_recording()
+            if self.phase is Phase.RECORDING:
+                self.session.cancel()
             return
+        self._finish()
+
+    def _finish(self) -> None:
+        assert self.session is not None and self.session_id is not None
         self._end_when_answered = False
         self.stop_speaking()
-        if not self.answers.get(self.position):
-            self.skipped.add(self.position)
-        reached_end = self.position >= self.total
-        self.services.store.finish_session(self.session_id, "completed" if reached_end else "cancelled")
-        self._release_lock()
+        self.session.finish()
         self._set_phase(Phase.FINISHED)
         emit(self.finished, self.session_id)
 
-    def _release_lock(self) -> None:
-        if self._session_lock is not None:
-            self._session_lock.release()
-            self._session_lock = None
-
     def abort(self) -> None:
-        """The window is closing: stop everything and mark an open session interrupted."""
+        """The window is closing: stop everything (an answer being recorded is not kept) and mark an open
+        session interrupted."""
         if self._record_task is not None:
-            self._record_task.cancel()  # still stored by its worker, but nothing on screen to update
-        self._record_stop.set()
+            self._record_task.cancel()  # its worker still settles the attempt, but nothing on screen changes
         self._voice_stop.set()
-        if self.active and self.session_id is not None:
-            self.services.store.finish_session(self.session_id, "interrupted")
-            self._release_lock()
+        if self.session is not None and self.session.running:
+            self.session.cancel()
+            self.session.interrupt()
+        self._record_stop.set()
+        if self.active:
             self._set_phase(Phase.IDLE)
 
     def reset(self) -> None:
@@ -192,8 +201,11 @@ class InterviewController(QObject):
             self._set_phase(Phase.IDLE)
 
     def _go_to(self, position: int) -> None:
+        assert self.session is not None
         self.stop_speaking()
         self.position = position
+        self.pending_follow_up = self.answering_follow_up = None
+        self.session.ask(position)
         self._set_phase(Phase.ASKING)
         emit(self.question_shown, position, self.total, self.question)
         if self.speak_questions:
@@ -269,16 +281,32 @@ class InterviewController(QObject):
             self.start_recording()
 
     def start_recording(self) -> None:
-        if self.phase is not Phase.ASKING or self.session_id is None:
+        """Answer the question on screen."""
+        if self.phase is Phase.ASKING:
+            self.answering_follow_up = None
+            self._record(None)
+
+    def answer_follow_up(self) -> None:
+        """Answer the follow-up asked after the latest answer: stored as an attempt of its own at this
+        question's position, with the follow-up as its question text."""
+        if self.phase in (Phase.ASKING, Phase.REVIEW) and self.pending_follow_up:
+            self.answering_follow_up = self.pending_follow_up
+            self._record(self.pending_follow_up)
+
+    def _record(self, follow_up_text: str | None) -> None:
+        session = self.session
+        if session is None:
             return
         self.stop_speaking()
-        position, question, session_id = self.position, self.question, self.session_id
-        previous = self.latest(position)
-        take = len(self.answers.get(position, [])) + 1
+        position, question = self.position, self.question
+        takes, extra = self.answers.get(position, []), self.follow_up_answers.get(position, [])
+        asked = replace(question, text=follow_up_text) if follow_up_text else question
+        previous = (extra[-1] if extra else None) if follow_up_text else self.latest(position)
         stop = self._record_stop = threading.Event()
-        recorder = _NotifyingRecorder(self.io.recorder_for(question, position, take), emitter(self.recording_ended))
-        models, store, targets = self.models, self.services.store, self.services.config.targets
-        follow = self.ask_follow_up
+        recorder = _NotifyingRecorder(self.io.recorder_for(asked, position, len(takes) + len(extra) + 1),
+                                      emitter(self.recording_ended))
+        access, targets = self.models, self.services.config.targets
+        ask = self.ask_follow_up and follow_up_text is None
         level, words, analysing = emitter(self.level), emitter(self.words), emitter(self.analysing)
 
         def progress(message: str) -> None:
@@ -286,16 +314,14 @@ class InterviewController(QObject):
             analysing("Scoring the answer\u2026" if message == "scoring" else message)
 
         def work() -> AnswerRecord:
-            transcriber, judge = models.transcriber(), models.judge()
-            parts = SessionComponents(store, transcriber, judge, None, None, targets)
-            attempt_id, analysis = record_answer(parts, session_id, position, question, recorder, stop,
-                                                 attempt_no=take, on_level=level, on_words=words,
-                                                 progress=progress)
-            asked = None
-            if follow and analysis.rubric is not None:
-                asked = follow_up(analysis.rubric, judge=judge, question=question.text)
-            audio = store.audio_path_for(session_id, position, take)
-            return AnswerRecord(position, question, take, attempt_id, analysis, audio, asked, previous)
+            models = AnswerModels(access.transcriber(), access.judge(), targets)
+            take = session.record(position, recorder, models, stop, follow_up=follow_up_text, on_level=level,
+                                  on_words=words, progress=progress)
+            then = None
+            if ask and take.analysis.rubric is not None:
+                then = follow_up(take.analysis.rubric, judge=models.judge, question=question.text)
+            return AnswerRecord(position, asked, take.number, take.attempt_id, take.analysis, take.audio, then,
+                                previous, answers_follow_up=follow_up_text is not None)
 
         task: Task[AnswerRecord] = (Task(work).on_lane(RECORD).with_progress(f"Answer {position}")
                                     .success(self._answer_done).failure(self._answer_failed))
@@ -304,6 +330,7 @@ class InterviewController(QObject):
         task.run(self.runner)
 
     def stop_recording(self) -> None:
+        """The answer is done: stop recording and analyse it."""
         if self.phase is Phase.RECORDING:
             self._record_stop.set()
 
@@ -314,12 +341,16 @@ class InterviewController(QObject):
 
     def _answer_done(self, record: AnswerRecord) -> None:
         self._record_task = None
-        self.answers.setdefault(record.position, []).append(record)
-        self.skipped.discard(record.position)
+        if record.answers_follow_up:
+            self.follow_up_answers.setdefault(record.position, []).append(record)
+            self.pending_follow_up = None
+        else:
+            self.answers.setdefault(record.position, []).append(record)
+            self.pending_follow_up = record.follow_up
         self._set_phase(Phase.REVIEW)
         emit(self.answer_ready, record)
         if self._end_when_answered:
-            self.end()
+            self._finish()
         elif record.follow_up and self.speak_questions:
             self.say(record.follow_up, f"q{record.position:02d}-followup{record.take}.wav")
 
@@ -327,10 +358,10 @@ class InterviewController(QObject):
         self._record_task = None
         self._set_phase(Phase.ASKING)
         if self._end_when_answered:
-            self.end()
-            return
-        if isinstance(error, NoSpeechError):
-            emit(self.answer_failed, "No speech was heard in that answer. Check the microphone level and press "
-                                    "Space to try again.")
-        else:
+            self._finish()
+        elif isinstance(error, NoSpeechError):
+            again = "press Answer follow-up" if self.answering_follow_up else "press Space"
+            emit(self.answer_failed, f"No speech was heard in that answer. Check the microphone level and {again} "
+                                     "to try again.")
+        elif not isinstance(error, AnswerDiscarded):
             emit(self.answer_failed, f"The answer could not be recorded: {describe(error)}")

@@ -37,10 +37,10 @@ KIND_NAMES = {"behavioral": "STAR answer", "technical": "concept explanation", "
 # Which actions are usable in each phase.
 ENABLED: dict[Phase, frozenset[str]] = {
     Phase.IDLE: frozenset(),
-    Phase.ASKING: frozenset({"answer", "replay", "stop_voice", "skip", "end"}),
+    Phase.ASKING: frozenset({"answer", "follow_up_answer", "replay", "stop_voice", "skip", "end"}),
     Phase.RECORDING: frozenset({"answer", "end"}),
     Phase.ANALYSING: frozenset({"end"}),
-    Phase.REVIEW: frozenset({"replay", "stop_voice", "next", "retry", "end", "play"}),
+    Phase.REVIEW: frozenset({"follow_up_answer", "replay", "stop_voice", "next", "retry", "end", "play"}),
     Phase.FINISHED: frozenset(),
 }
 
@@ -84,6 +84,8 @@ class InterviewPage(QWidget):
         self.stop_voice_action = self._action("stop_voice", "S&top voice and playback", "Esc", self._stop_audio)
         self.play_action = self._action("play", "&Play / pause answer", "Ctrl+P", self._toggle_playback)
         self.retry_action = self._action("retry", "&Try again", "Ctrl+T", self._retry)
+        self.follow_up_action = self._action("follow_up_answer", "Answer the &follow-up", "Ctrl+F",
+                                             self._answer_follow_up)
         self.skip_action = self._action("skip", "&Skip question", "Ctrl+Shift+N", controller.skip)
         self.next_action = self._action("next", "&Next question", "Ctrl+N", controller.next_question)
         self.end_action = self._action("end", "&End session", "Ctrl+E", controller.end)
@@ -102,6 +104,7 @@ class InterviewPage(QWidget):
         self.stop_voice_button = self._button(self.stop_voice_action, "\u25a0 Stop voice")
         self.skip_button = self._button(self.skip_action, "Skip")
         self.retry_button = self._button(self.retry_action, "\u21bb Try again")
+        self.follow_up_button = self._button(self.follow_up_action, "Answer follow-up")
         self.next_button = self._button(self.next_action, "Next question \u2192")
         self.end_button = self._button(self.end_action, "End session")
 
@@ -123,6 +126,7 @@ class InterviewPage(QWidget):
         footer.addStretch(1)
         footer.addWidget(self.skip_button)
         footer.addWidget(self.retry_button)
+        footer.addWidget(self.follow_up_button)
         footer.addWidget(self.next_button)
         self.footer = QWidget(self)
         self.footer.setLayout(footer)
@@ -170,6 +174,8 @@ class InterviewPage(QWidget):
     def _enable_actions(self) -> None:
         """Actions fit for the phase, and only while this page is on screen (Space means nothing elsewhere)."""
         allowed = ENABLED[self.controller.phase] if self.isVisible() else frozenset()
+        if not self.controller.pending_follow_up:
+            allowed -= {"follow_up_answer"}
         for name, action in self.actions_by_name.items():
             action.setEnabled(name in allowed)
 
@@ -186,6 +192,10 @@ class InterviewPage(QWidget):
         self.header.setVisible(phase is not Phase.FINISHED)
         self.footer.setVisible(phase is not Phase.FINISHED)
         self.record.set_recording(phase is Phase.RECORDING)
+        c = self.controller
+        if c.active:
+            following = c.answering_follow_up if phase is not Phase.ASKING else None
+            self.question.setText(f"Follow-up: {following}" if following else c.question.text)
         if phase in (Phase.ASKING, Phase.RECORDING, Phase.ANALYSING):
             self.review.stop()
             self.stack.setCurrentWidget(self.record)
@@ -218,7 +228,9 @@ class InterviewPage(QWidget):
     def _on_finished(self, _session_id: int) -> None:
         c = self.controller
         self.review.stop()
-        self.summary.show_summary(c.title, c.questions, c.answers, c.skipped)
+        summary = c.summary()
+        if summary is not None:
+            self.summary.show_summary(c.title, summary)
         self.stack.setCurrentWidget(self.summary)
 
     # -- user actions ----------------------------------------------------------------------------------
@@ -229,6 +241,12 @@ class InterviewPage(QWidget):
             take = len(c.answers.get(c.position, [])) + 1
             c.retake()
             self.record.prepare(c.question.answer_time_s, take)
+
+    def _answer_follow_up(self) -> None:
+        c = self.controller
+        if c.pending_follow_up:
+            self.record.prepare(c.question.answer_time_s)
+            c.answer_follow_up()
 
     def _set_read_aloud(self, on: bool) -> None:
         self.controller.speak_questions = on

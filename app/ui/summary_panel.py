@@ -1,8 +1,7 @@
-"""The end of an interview: one row per question (latest take), the session's averages, where to go next."""
+"""The end of an interview: one row per question (latest take), the session's averages, where to go next.
+It shows the `SessionSummary` the session use case computed, and counts nothing itself."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -15,26 +14,47 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Question
-from app.ui.answer_record import AnswerRecord
+from app.session import ASKED, NOT_REACHED, SKIPPED, PositionSummary, SessionSummary, Take
 from app.ui.formatting import DASH, plural
 from app.ui.tables import read_only_table
 
 HEADERS = ("#", "Question", "Takes", "Pace (wpm)", "Fillers / 100", "Structure")
+STATE_TEXT = {SKIPPED: "skipped", NOT_REACHED: "not reached", ASKED: "not answered"}
 
 
-def summary_line(answers: Mapping[int, Sequence[AnswerRecord]], total: int) -> str:
-    latest = [takes[-1] for takes in answers.values() if takes]
+def summary_line(s: SessionSummary) -> str:
+    """The headline: how many questions were answered, skipped and not reached, and the answers' averages."""
+    latest = [t.analysis for t in s.latest_takes()]
     if not latest:
-        return f"No answers recorded ({plural(total, 'question')} asked)."
-    wpm = sum(r.analysis.delivery.wpm for r in latest) / len(latest)
-    fillers = sum(r.analysis.delivery.fillers_per_100_words for r in latest) / len(latest)
-    scores = [r.score for r in latest if r.score is not None]
-    parts = [f"{len(latest)} of {plural(total, 'question')} answered", f"{wpm:.0f} wpm average",
-             f"{fillers:.1f} fillers per 100 words"]
+        return f"No answers recorded ({s.asked} of {plural(s.total, 'question')} asked)."
+    parts = [f"{s.answered} of {plural(s.total, 'question')} answered"]
+    parts += [f"{n} {label}" for state, label in ((SKIPPED, "skipped"), (NOT_REACHED, "not reached"))
+              if (n := s.count(state))]
+    wpm = sum(a.delivery.wpm for a in latest) / len(latest)
+    fillers = sum(a.delivery.fillers_per_100_words for a in latest) / len(latest)
+    scores = [a.rubric.score for a in latest if a.rubric is not None]
+    parts += [f"{wpm:.0f} wpm average", f"{fillers:.1f} fillers per 100 words"]
     if scores:
         parts.append(f"structure {sum(scores) / len(scores):.0f}/100 average")
     return " \u00b7 ".join(parts)
+
+
+def _score(take: Take) -> int | None:
+    return take.analysis.rubric.score if take.analysis.rubric else None
+
+
+def row_cells(p: PositionSummary) -> list[str]:
+    """One question's row: its latest answer's figures, or why there is none."""
+    r = p.latest
+    if r is None:
+        return [str(p.position), p.question_text, STATE_TEXT.get(p.state, p.state), DASH, DASH, DASH]
+    d, score = r.analysis.delivery, _score(r)
+    first = _score(p.takes[0])
+    shown = DASH if score is None else f"{score}/100"
+    if len(p.takes) > 1 and score is not None and first is not None:
+        shown += f" (take 1: {first})"
+    takes = str(len(p.takes)) + (f" + {len(p.follow_ups)} follow-up" if p.follow_ups else "")
+    return [str(p.position), p.question_text, takes, f"{d.wpm:.0f}", f"{d.fillers_per_100_words:.1f}", shown]
 
 
 class SummaryPanel(QWidget):
@@ -75,26 +95,12 @@ class SummaryPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def show_summary(self, title: str, questions: Sequence[Question],
-                     answers: Mapping[int, Sequence[AnswerRecord]], skipped: set[int]) -> None:
+    def show_summary(self, title: str, summary: SessionSummary) -> None:
         self.heading.setText(f"Session summary \u00b7 {title}")
-        self.headline.setText(summary_line(answers, len(questions)))
-        self.table.setRowCount(len(questions))
-        for row, q in enumerate(questions):
-            position = row + 1
-            takes = answers.get(position, [])
-            if takes:
-                r = takes[-1]
-                d = r.analysis.delivery
-                score = DASH if r.score is None else f"{r.score}/100"
-                if len(takes) > 1 and r.score is not None and takes[0].score is not None:
-                    score += f" (take 1: {takes[0].score})"
-                cells = [str(position), q.text, str(len(takes)), f"{d.wpm:.0f}",
-                         f"{d.fillers_per_100_words:.1f}", score]
-            else:
-                status = "skipped" if position in skipped else "not reached"
-                cells = [str(position), q.text, status, DASH, DASH, DASH]
-            for column, text in enumerate(cells):
+        self.headline.setText(summary_line(summary))
+        self.table.setRowCount(summary.total)
+        for row, p in enumerate(summary.positions):
+            for column, text in enumerate(row_cells(p)):
                 item = QTableWidgetItem(text)
                 if column != 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -132,8 +132,11 @@ def test_the_window_is_usable_within_budget_and_models_load_behind_it(qtbot: QtB
 
 
 @pytest.mark.models
-def test_ending_while_recording_keeps_the_answer(qtbot: QtBot, services: Services, speech: Callable[[str], Path],
-                                                 audio_from_files: Callable[..., AudioIO]) -> None:
+def test_ending_while_recording_keeps_nothing_of_the_answer(qtbot: QtBot, services: Services,
+                                                            speech: Callable[[str], Path],
+                                                            audio_from_files: Callable[..., AudioIO]) -> None:
+    """End pressed mid-answer means "stop, I'm done": the fragment is not analysed or counted, the session is
+    cancelled (not completed)."""
     w = open_window(qtbot, services, audio_from_files({(1, 1): speech("whisper_jfk.flac")}))
     w.controller.speak_questions = False
     w.start_interview("quick-3")
@@ -144,7 +147,10 @@ def test_ending_while_recording_keeps_the_answer(qtbot: QtBot, services: Service
         page.end_action.trigger()
         assert w.controller.phase in (Phase.RECORDING, Phase.ANALYSING)
     assert page.stack.currentWidget() is page.summary
-    assert page.summary.cell_text(0, 2) == "1"  # the interrupted answer was analysed and kept
-    assert w.services.store.session(w.controller.session_id or 0).status == "cancelled"
-    assert len(w.services.store.attempts(w.controller.session_id or 0)) == 1
+    assert page.summary.cell_text(0, 2) == "skipped"  # the fragment is no answer
+    assert page.summary.headline.text() == "No answers recorded (1 of 3 questions asked)."
+    db, sid = w.services.store.db, w.controller.session_id
+    assert db.execute("SELECT status FROM sessions WHERE id = ?", [sid]).fetchone()[0] == "cancelled"
+    assert [r[0] for r in db.execute("SELECT status FROM attempts WHERE session_id = ?", [sid])] == ["cancelled"]
+    assert not list(w.services.store.audio_dir.rglob("q01-take*.wav"))  # its audio is removed
     w.close()

@@ -11,7 +11,9 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.recorder import MicRecorder
 from app.services import Services
+from app.ui.answer_player import ClockPlayer
 from app.ui.audio_io import AudioIO
 from app.ui.interview_controller import Phase
 from app.ui.main_window import MainWindow
@@ -30,7 +32,8 @@ def played() -> list[Path]:
 def interview_window(qtbot: QtBot, services: Services, star_answer_wav: Path, played: list[Path],
                      speech: Callable[[str], Path], audio_from_files: Callable[..., AudioIO]) -> Iterator[MainWindow]:
     answers = {(1, 1): speech("whisper_jfk.flac"), (1, 2): star_answer_wav,
-               (2, 1): speech("mfa_youknow.flac"), (3, 1): speech("mfa_uhuh.flac")}
+               (2, 1): speech("mfa_youknow.flac"), (3, 1): speech("mfa_uhuh.flac"),
+               (3, 2): speech("librispeech_1272-128104-0000.wav")}  # the answer to question 3's follow-up
     w = MainWindow(services, audio=audio_from_files(answers, played), warm_models=False)
     qtbot.addWidget(w)
     w.resize(1280, 800)
@@ -135,11 +138,26 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     assert review.follow_up.isVisible() and review.follow_up.text().startswith("<b>Follow-up:</b>")
     qtbot.waitUntil(lambda: any(p.name.startswith("q03-followup") for p in played), timeout=30_000)
 
+    # The follow-up is answered, and stored as an answer of its own at question 3.
+    asked = c.pending_follow_up
+    assert asked and page.follow_up_action.isEnabled()
+    qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
+    assert c.phase is Phase.RECORDING and page.question.text() == f"Follow-up: {asked}"
+    with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS) as got:
+        pass
+    answered = got.args[0]
+    assert answered.answers_follow_up and answered.position == 3 and answered.question.text == asked
+    assert "apostle" in review.transcript.toPlainText().lower()
+    assert not page.follow_up_action.isEnabled() and not review.follow_up.isVisible()
+    stored = w.services.store.db.execute("SELECT position, question_id, question_text, status FROM attempts "
+                                         "WHERE id = ?", [answered.attempt_id]).fetchone()
+    assert tuple(stored) == (3, c.question.id, asked, "analysed")
+
     # Finish: the summary, then the session in History.
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.summary
     assert w.grab().save(str(test_output / "summary.png"))
-    assert [page.summary.cell_text(r, 2) for r in range(3)] == ["2", "1", "1"]
+    assert [page.summary.cell_text(r, 2) for r in range(3)] == ["2", "1", "1 + 1 follow-up"]
     assert page.summary.cell_text(0, 5).startswith("100/100")
     assert "3 of 3 questions answered" in page.summary.headline.text()
     sid = c.session_id
@@ -147,7 +165,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     qtbot.mouseClick(page.summary.findChild(type(page.next_button), "summaryHistory"), Qt.MouseButton.LeftButton)
     assert w.stack.currentWidget() is w.history
     assert w.history.selected_session() == sid
-    assert w.history.attempts.attempt_count() == 4
+    assert w.history.attempts.attempt_count() == 5
     assert w.history.display_text(0, 1) == "Quick 3-question practice"
 
     # A stored take reopens in the review, compared with the take before it, and replays with highlighting.
@@ -159,7 +177,33 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     qtbot.waitUntil(lambda: (stored.transcript.current or 0) > 2, timeout=10_000)
     w.findChildren(ReviewDialog)[-1].close()
 
-    # And in Progress: four answers charted.
+    # And in Progress: five answers charted (the follow-up's included).
     w.progress_action.trigger()
-    assert w.progress.headline.text() == "4 answers in 1 session"
+    assert w.progress.headline.text() == "5 answers in 1 session"
     assert not w.progress.charts["wpm"].empty
+
+
+@pytest.mark.models
+def test_ending_before_any_answer_counts_no_answer(qtbot: QtBot, services: Services) -> None:
+    """No microphone, then End: no answer is counted, and the summary agrees with itself about what was asked."""
+    audio = AudioIO(lambda _q, _p, _t: MicRecorder("no such microphone"), lambda _p, _s: None, ClockPlayer)
+    w = MainWindow(services, audio=audio, warm_models=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    c, page = w.controller, w.interview
+    c.speak_questions = False
+    w.start_interview("quick-3")
+    with qtbot.waitSignal(c.answer_failed, timeout=MODEL_TIMEOUT_MS) as failed:
+        page.answer_action.trigger()
+    assert "no usable microphone" in failed.args[0]
+    with qtbot.waitSignal(c.finished):
+        page.end_action.trigger()
+    assert page.stack.currentWidget() is page.summary
+    assert page.summary.headline.text() == "No answers recorded (1 of 3 questions asked)."
+    assert [page.summary.cell_text(r, 2) for r in range(3)] == ["skipped", "not reached", "not reached"]
+    db, sid = w.services.store.db, c.session_id
+    assert db.execute("SELECT status FROM sessions WHERE id = ?", [sid]).fetchone()[0] == "cancelled"
+    assert [r[0] for r in db.execute("SELECT status FROM attempts WHERE session_id = ?", [sid])] == ["no_audio"]
+    assert not list(w.services.store.audio_dir.rglob("q01-take*.wav"))
+    w.close()
