@@ -273,6 +273,7 @@ ATTEMPT_OUTCOMES: dict[str, str] = {
     "no_speech": "no speech heard",
     "no_audio": "not recorded",
     "failed": "analysis failed (the recording is kept)",
+    "cancelled": "not kept (the session was ended while recording)",
 }
 
 

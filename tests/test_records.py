@@ -105,6 +105,10 @@ def test_store_hands_out_typed_records(store: Store) -> None:
         assert not a.analysed and a.transcript is None and a.delivery is None and a.results == ()
         assert a.wpm is None and a.word_count is None and a.text == ""
     assert unheard.outcome == "no speech heard" and unfinished.outcome.startswith("not finished")
+    for status, plain in (("cancelled", "not kept"), ("failed", "analysis failed"), ("no_audio", "not recorded"),
+                          ("some_new_status", "some new status")):
+        store.set_attempt_status(unheard.id, status)
+        assert store.attempts(sid)[1].outcome.startswith(plain)
     assert [a.id for a in store.unfinished_attempts()] == [unfinished.id]
     assert [a.id for a in store.unfinished_attempts(sid + 1)] == []
     assert [s.id for s in store.sessions(("in_progress",))] == [sid]
