@@ -55,8 +55,8 @@ def test_the_wheel_carries_the_bank_and_prompts(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in REQUIRED:
         assert required in names, required
-    bank = ROOT / "app" / "resources"
-    on_disk = {p.relative_to(ROOT).as_posix() for p in bank.rglob("*")
+    data = [ROOT / "app" / "resources", ROOT / "app" / "scoring" / "data"]  # the scorer's learned weights too
+    on_disk = {p.relative_to(ROOT).as_posix() for folder in data for p in folder.rglob("*")
                if p.is_file() and "__pycache__" not in p.parts}
     assert on_disk - names == set()  # every question file, not only the few named above
     assert {n for n in on_disk if n.startswith("app/resources/question_bank/questions/")}

@@ -165,7 +165,8 @@ def test_spec_bundles_the_default_models_and_resources() -> None:
         assert (model, f"models/{model.parent.name}") in datas
     assert (ROOT / "models" / "manifest.json", "models") in datas
     resources = ROOT / "app" / "resources"
-    shipped = {p for p in resources.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")}
+    shipped = {p for folder in (resources, ROOT / "app" / "scoring" / "data") for p in folder.rglob("*")
+               if p.is_file() and p.suffix not in (".py", ".pyc")}
     assert {resources / "question_bank" / "rubrics.yaml", resources / "question_bank" / "calibration.yaml",
             resources / "prompts" / "judge.txt"} <= shipped
     for src in shipped:
