@@ -1,10 +1,12 @@
-"""Keeping filled pauses without paying for them in word errors.
+"""The filled-pause rules: merging a second pass's fillers into a pass's words, the voicing check, and the
+rules against decoder loops and repeats.
 
-Plain Whisper drops most "um"/"uh"; prompting it with fillers ("Um, uh, hmm...") brings them back but
-changes other words. Viva runs both and keeps the plain pass's words, adding the filled pauses the prompted
-pass heard. A filler is placed by aligning the two passes' words (so it lands between the same two words
-it was heard between, even where the plain pass stretched a word over it), and kept only where the audio
-is actually voiced. Decoder loops ("uh, uh, uh" stamped at one instant) are removed.
+Plain Whisper drops most "um"/"uh"; prompting it with fillers ("Um, uh, hmm...") brings them back. The merge
+keeps one pass's words and adds the filled pauses another pass heard, placed by aligning the two passes'
+words (so a filler lands between the same two words it was heard between, even where the first pass
+stretched a word over it). The voicing check keeps a filler only where the audio is voiced near it; the loop
+rules remove "uh, uh, uh" stamped at one instant. Placing fillers on the audio is placement.py. Which rules
+Viva uses is decided by bench/filler_ablation.py (see recipes.py).
 """
 
 from __future__ import annotations
@@ -54,6 +56,30 @@ def is_voiced(levels: np.ndarray, start: float, end: float, floor_dbfs: float) -
         return False
     loud = window >= floor_dbfs + VOICED_ABOVE_FLOOR_DB
     return int(loud.sum()) >= min(3, window.size)
+
+
+def _voiced_near(levels: np.ndarray, floor: float, f: Word, prev_w: Word | None, next_w: Word | None) -> bool:
+    """Whether the audio is voiced somewhere around filler `f`. Whisper's times for a filler are loose: look in
+    the whole gap between its neighbours (plus a little), but never further than MAX_SEARCH_S from where it
+    was heard, so a filler "heard" in a long silence or in steady noise is still rejected."""
+    lo = max(min(f.start, prev_w.end if prev_w else f.start) - SEARCH_PAD_S, f.start - MAX_SEARCH_S)
+    hi = min(max(f.end, next_w.start if next_w else f.end) + SEARCH_PAD_S, f.end + MAX_SEARCH_S)
+    return is_voiced(levels, lo, hi, floor)
+
+
+def drop_unvoiced_fillers(words: Sequence[Word], audio: np.ndarray) -> list[Word]:
+    """The words without the filled pauses that have no voice near them (see _voiced_near)."""
+    levels = frame_levels(audio)
+    floor = noise_floor_dbfs(levels)
+    out = []
+    for i, w in enumerate(words):
+        if is_filled_pause(w.text):
+            prev_w = next((v for v in reversed(words[:i]) if not is_filled_pause(v.text)), None)
+            next_w = next((v for v in words[i + 1:] if not is_filled_pause(v.text)), None)
+            if not _voiced_near(levels, floor, w, prev_w, next_w):
+                continue
+        out.append(w)
+    return out
 
 
 def _align(a: Sequence[str], b: Sequence[str]) -> dict[int, int]:
@@ -124,8 +150,10 @@ def _slot(prompted: Sequence[Word], k: int, to_plain: dict[int, int], content_in
     return -1
 
 
-def merge_fillers(plain: Sequence[Word], prompted: Sequence[Word], audio: np.ndarray) -> list[Word]:
-    """The plain words plus the prompted pass's filled pauses, placed by alignment and voiced."""
+def merge_fillers(plain: Sequence[Word], prompted: Sequence[Word], audio: np.ndarray,
+                  voicing: bool = True) -> list[Word]:
+    """The plain words plus the prompted pass's filled pauses, placed by alignment (and, with `voicing`,
+    only where the audio is voiced near them)."""
     levels = frame_levels(audio)
     floor = noise_floor_dbfs(levels)
     content = [w for w in plain if not is_filled_pause(w.text)]
@@ -153,12 +181,7 @@ def merge_fillers(plain: Sequence[Word], prompted: Sequence[Word], audio: np.nda
         if any(abs(start - g.start) < MIN_GAP_BETWEEN_FILLERS_S or (g.start < end and start < g.end)
                for g in [*plain_fillers, *(w for _, w in inserted)]):
             continue
-        # Whisper's times for a filler are loose: look for its voice in the whole gap between its neighbours
-        # (plus a little), but never further than MAX_SEARCH_S from where it was heard, so a filler
-        # "heard" in a long silence or in steady noise is still rejected.
-        lo = max(min(f.start, prev_w.end if prev_w else f.start) - SEARCH_PAD_S, f.start - MAX_SEARCH_S)
-        hi = min(max(f.end, next_w.start if next_w else f.end) + SEARCH_PAD_S, f.end + MAX_SEARCH_S)
-        if not is_voiced(levels, lo, hi, floor):
+        if voicing and not _voiced_near(levels, floor, f, prev_w, next_w):
             continue
         inserted.append((after, replace(f, start=round(start, 3), end=round(end, 3))))
 
@@ -169,5 +192,4 @@ def merge_fillers(plain: Sequence[Word], prompted: Sequence[Word], audio: np.nda
             trimmed[after] = replace(trimmed[after], end=f.start)
         if after + 1 < len(trimmed) and trimmed[after + 1].start < f.end:
             trimmed[after + 1] = replace(trimmed[after + 1], start=f.end)
-    merged = sorted([*trimmed, *plain_fillers, *(w for _, w in inserted)], key=lambda w: (w.start, w.end))
-    return drop_filler_loops(merged)
+    return sorted([*trimmed, *plain_fillers, *(w for _, w in inserted)], key=lambda w: (w.start, w.end))

@@ -1,8 +1,13 @@
 """Transcribing while the user speaks.
 
-Audio is fed in as it is recorded; a voice-activity detector (Silero, bundled with faster-whisper) cuts it at
-pauses, and each finished segment is transcribed by one background worker. When the user stops, only the tail
-since the last pause remains to be transcribed. Memory is bounded: only the untranscribed audio is kept.
+Audio is fed in as it is recorded; `segments.Segmenter` cuts it at pauses, from the samples alone, and each
+finished segment is transcribed by one background worker. When the user stops, only the tail since the last
+pause remains to be transcribed. Memory is bounded: only the untranscribed audio is kept.
+
+While a segment is still open (the user has not paused yet), the worker, when it has nothing else to do, makes
+a cheap draft of the open segment's words every PARTIAL_EVERY_S of new speech, so the words keep appearing
+during fluent speech; the final transcription of that segment replaces the draft at the pause. Drafts never
+feed the final words, so they cannot change the result.
 """
 
 from __future__ import annotations
@@ -11,98 +16,138 @@ import contextlib
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.audio import SAMPLE_RATE
 from app.domain import Transcript, Word
+from app.speech.segments import MAX_SEGMENT_S, Cut, Segmenter, VoiceActivity
 from app.speech.transcribe import Transcriber
 
-MIN_PAUSE_TO_CUT_S = 0.6  # trailing silence that ends a segment
-MIN_SEGMENT_S = 8.0  # shorter segments give Whisper too little context (measured: more word errors)
-CUT_PAD_S = 0.2  # silence kept after the last speech in a segment
-MAX_SEGMENT_S = 28.0  # Whisper's window is 30 s: cut at the longest pause before that
-CHECK_EVERY_S = 0.5
+__all__ = ["MAX_SEGMENT_S", "CHECK_EVERY_S", "PARTIAL_EVERY_S", "StreamingTranscription", "WordsCallback"]
 
+CHECK_EVERY_S = 0.5  # how often the voice detector runs on new audio (the cuts do not depend on it)
+PARTIAL_EVERY_S = 2.0  # new open-segment audio that earns a fresh draft of its words
+
+# Called with every word of the answer so far, in time order: the final words of the finished segments, then
+# the draft words of the open one (`StreamingTranscription.draft_from` says where those begin). Each call
+# replaces the previous one.
 WordsCallback = Callable[[list[Word]], None]
+DraftFn = Callable[[np.ndarray], list[Word]]
 
 
-def speech_spans(audio: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) sample indices of speech in `audio`."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    opts = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
-    return [(s["start"], s["end"]) for s in get_speech_timestamps(audio, opts)]
-
-
-def find_cut(pending: np.ndarray, final: bool = False) -> tuple[int, bool] | None:
-    """Where to end the next segment of `pending` audio (a sample index) and whether it holds speech,
-    or None to keep listening."""
-    length = len(pending)
-    long = length >= MAX_SEGMENT_S * SAMPLE_RATE
-    spans = speech_spans(pending)
-    if not spans:
-        # All silence so far: drop it once it is long (or at the end), keeping the last pause's worth.
-        if final:
-            return length, False
-        return (length - int(CUT_PAD_S * SAMPLE_RATE), False) if long else None
-    last_end = spans[-1][1]
-    if length >= MIN_SEGMENT_S * SAMPLE_RATE and length - last_end >= MIN_PAUSE_TO_CUT_S * SAMPLE_RATE:
-        return min(length, last_end + int(CUT_PAD_S * SAMPLE_RATE)), True
-    if long and len(spans) > 1:
-        gaps = [(b[0] - a[1], (a[1] + b[0]) // 2) for a, b in zip(spans, spans[1:], strict=False)]
-        return max(gaps)[1], True
-    return (length, True) if long or final else None
+@dataclass(frozen=True)
+class _Job:
+    offset: int  # first sample of the audio, from the stream's start
+    audio: np.ndarray
+    final: bool
 
 
 class StreamingTranscription:
-    """Feed audio blocks with `feed`, call `finish` once for the whole transcript."""
+    """Feed audio blocks with `feed`, call `finish` once for the whole transcript (or `cancel`)."""
 
     def __init__(self, transcriber: Transcriber, on_words: WordsCallback | None = None,
-                 check_every_s: float = CHECK_EVERY_S) -> None:
+                 check_every_s: float = CHECK_EVERY_S, partial_every_s: float = PARTIAL_EVERY_S) -> None:
         self.transcriber = transcriber
         self.check_every = int(check_every_s * SAMPLE_RATE)
+        self.partial_every = int(partial_every_s * SAMPLE_RATE)
         self.on_words = on_words
-        self._pending = np.zeros(0, dtype=np.float32)
-        self._offset = 0  # samples already handed to the worker or dropped
-        self._since_check = 0
-        self._words: list[Word] = []
-        self._jobs: queue.Queue[tuple[int, np.ndarray] | None] = queue.Queue()
+        draft = getattr(transcriber, "draft", None)
+        self._draft: DraftFn | None = draft if on_words is not None and callable(draft) else None
+        self._vad = VoiceActivity()
+        self._segmenter = Segmenter()
+        self._pending = np.zeros(0, dtype=np.float32)  # from sample _offset to the end of what was fed
+        self._offset = 0
+        self._unchecked = np.zeros(0, dtype=np.float32)  # fed but not yet seen by the voice detector
+        self._drafted_to = 0  # stream sample up to which the open segment was last drafted
+        self._draft_queued = False
+        self._finals: list[Word] = []
+        self._partial: list[Word] = []
+        self._lock = threading.Lock()
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._work, name="viva-transcribe", daemon=True)
         self._worker.start()
         self.segments = 0
+        self.drafts = 0
+
+    @property
+    def draft_from(self) -> int:
+        """How many of the words last passed to `on_words` are final (the rest are a draft)."""
+        with self._lock:
+            return len(self._finals)
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
-            offset, audio = job
+            if not job.final:
+                with self._lock:
+                    self._draft_queued = False
+                if not self._jobs.empty() or job.offset < self._offset:
+                    continue  # a final transcription is waiting, or this segment is already closed
             try:
-                t = self.transcriber.transcribe(audio)
+                words = self._transcribe(job)
             except BaseException as e:  # reported from finish(), on the caller's thread
-                self._error = e
+                if job.final:
+                    self._error = e
                 continue
-            shift = offset / SAMPLE_RATE
-            words = [replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3)) for w in t.words]
-            self._words.extend(words)
-            if words and self.on_words:
-                self.on_words(words)
+            with self._lock:
+                if job.final:
+                    self._finals.extend(words)
+                    self._partial = []
+                elif job.offset == self._offset:
+                    self._partial = words
+                    self.drafts += 1
+                else:
+                    continue
+                current = [*self._finals, *self._partial]
+            if self.on_words:
+                self.on_words(current)
 
-    def _submit(self, cut: int, has_speech: bool) -> None:
-        segment, self._pending = self._pending[:cut], self._pending[cut:]
-        if has_speech:
-            self._jobs.put((self._offset, segment))
+    def _transcribe(self, job: _Job) -> list[Word]:
+        if job.final:
+            words = list(self.transcriber.transcribe(job.audio).words)
+        else:
+            assert self._draft is not None
+            words = self._draft(job.audio)
+        shift = job.offset / SAMPLE_RATE
+        return [replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3)) for w in words]
+
+    def _submit(self, cut: Cut) -> None:
+        n = cut.end - self._offset
+        segment, self._pending = self._pending[:n], self._pending[n:]
+        if cut.speech and len(segment):
+            self._jobs.put(_Job(self._offset, segment, final=True))
             self.segments += 1
-        self._offset += cut
+        with self._lock:
+            self._offset = cut.end
+
+    def _check(self) -> None:
+        for prob in self._vad.push(self._unchecked):
+            if cut := self._segmenter.step(float(prob)):
+                self._submit(cut)
+        self._unchecked = np.zeros(0, dtype=np.float32)
+        self._maybe_draft()
+
+    def _maybe_draft(self) -> None:
+        if self._draft is None or not self._segmenter.has_speech:
+            return
+        end = self._offset + len(self._pending)
+        if end - max(self._drafted_to, self._offset) < self.partial_every:
+            return
+        with self._lock:
+            if self._draft_queued or not self._jobs.empty():
+                return
+            self._draft_queued = True
+        self._drafted_to = end
+        self._jobs.put(_Job(self._offset, self._pending.copy(), final=False))
 
     def feed(self, block: np.ndarray) -> None:
-        self._pending = np.concatenate([self._pending, block.astype(np.float32, copy=False)])
-        self._since_check += len(block)
-        if self._since_check < self.check_every:
-            return
-        self._since_check = 0
-        if found := find_cut(self._pending):
-            self._submit(*found)
+        block = block.astype(np.float32, copy=False)
+        self._pending = np.concatenate([self._pending, block])
+        self._unchecked = np.concatenate([self._unchecked, block])
+        if len(self._unchecked) >= self.check_every:
+            self._check()
 
     def cancel(self) -> None:
         """Stop without transcribing what is left (the answer is being thrown away). Returns once the worker
@@ -116,14 +161,16 @@ class StreamingTranscription:
 
     def finish(self) -> Transcript:
         """Transcribe what is left and return the whole transcript (words in time order)."""
-        while len(self._pending):
-            found = find_cut(self._pending, final=True)
-            assert found is not None  # final=True always cuts
-            self._submit(*found)
+        self._draft = None  # no more drafts: the tail goes straight to the final transcription
+        for prob in self._vad.push(self._unchecked):
+            if cut := self._segmenter.step(float(prob)):
+                self._submit(cut)
+        end = self._offset + len(self._pending)
+        if len(self._pending):
+            self._submit(Cut(end, self._segmenter.has_speech))
         self._jobs.put(None)
         self._worker.join()
         if self._error is not None:
             raise self._error
-        words = sorted(self._words, key=lambda w: (w.start, w.end))
-        duration = self._offset / SAMPLE_RATE
-        return Transcript(words=tuple(words), duration_s=duration, model=self.transcriber.name)
+        words = sorted(self._finals, key=lambda w: (w.start, w.end))
+        return Transcript(words=tuple(words), duration_s=end / SAMPLE_RATE, model=self.transcriber.name)

@@ -13,24 +13,20 @@ from app.audio import SAMPLE_RATE, rms_dbfs
 from app.domain import Transcript, Word
 from app.errors import ModelError
 from app.modelstore import fix_hint
-from app.speech.merge import merge_fillers
+from app.speech.recipes import FILLER_PROMPT, METHODS, RECIPES, SENTENCE_PROMPT, Pass, Recipe
 
-# The usual filler prompt: the "prompted" method, kept as the baseline the benches compare against.
-FILLER_PROMPT = "Um, uh, hmm, er, ah."
-# Viva's filler-aware pass is prompted with a disfluent sentence instead of a bare filler list: Whisper takes
-# the prompt as the style of the transcript, and a sentence with fillers between its words makes it keep them
-# between the words of the answer too. Measured on espeak-ng answers with 74 fillers, in voices none of the
-# prompts was chosen on: filled-pause recall 0.89 -> 0.99 (precision 1.00 -> 0.99), with the plain pass's
-# words kept, so no change in word errors; on the recorded clips, 11 of 12 with either prompt.
-VIVA_FILLER_PROMPT = "Uh, so, um, I think, uh, we, um, trained it and, uh, uh, it worked."
-METHODS = ("viva", "plain", "prompted")
-PROMPTED_BEAM = 5
+__all__ = ["FILLER_PROMPT", "METHODS", "SENTENCE_PROMPT", "Transcriber", "WhisperTranscriber"]
+
 TOKENS_PER_SECOND = 7.0  # fast speech is ~4.5 text tokens/s
 MAX_TOKENS_PER_WINDOW = 220  # Whisper's decoder holds 448 tokens, half of them for the prompt
 
 # Below this level a whole recording is treated as silence without running the model (which would
 # otherwise happily "hear" phrases like "Thank you." in room noise).
 SILENCE_DBFS = -55.0
+
+
+def _token_budget(audio: np.ndarray) -> int:
+    return min(MAX_TOKENS_PER_WINDOW, int(TOKENS_PER_SECOND * len(audio) / SAMPLE_RATE) + 16)
 
 
 class Transcriber(Protocol):
@@ -47,10 +43,11 @@ class WhisperTranscriber:
     spinning and made each later answer 5-10x slower (measured: an 11 s clip took 2.5 s, then 18-26 s)."""
 
     def __init__(self, model_dir: Path, device: str = "cpu", compute_type: str = "int8",
-                 cpu_threads: int = 2, method: str = "viva") -> None:
+                 cpu_threads: int = 2, method: str = "viva", recipe: Recipe | None = None) -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}")
         self.method = method
+        self.recipe = recipe or RECIPES[method]
         self.model_dir = model_dir
         self.device = device
         self.compute_type = compute_type
@@ -81,19 +78,31 @@ class WhisperTranscriber:
                              f"{fix_hint()}") from None
         self.load_s = time.perf_counter() - t0
 
-    def _pass(self, audio: np.ndarray, prompt: str | None, vad: bool, beam_size: int = 5) -> tuple[list[Word], str]:
+    def run_pass(self, audio: np.ndarray, p: Pass) -> list[Word]:
+        """One decode of `audio` (for the benches, which cache passes and try the rules on them)."""
+        if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
+            return []
+        words: list[Word] = self._worker.submit(self._run_pass, audio, p).result()
+        return words
+
+    def _run_pass(self, audio: np.ndarray, p: Pass) -> list[Word]:
+        self._load()
+        return self._pass(audio, p)[0]
+
+    def _pass(self, audio: np.ndarray, p: Pass) -> tuple[list[Word], str]:
         segments, info = self._model.transcribe(
             audio,
             language="en",
-            beam_size=beam_size,
+            beam_size=p.beam,
             word_timestamps=True,
-            vad_filter=vad,
+            vad_filter=p.vad,
             condition_on_previous_text=False,
-            initial_prompt=prompt,
-            # One fallback at most (the default tries six temperatures), and no more tokens than fast speech
-            # can produce: a decoder stuck repeating "uh, uh, ..." stops early instead of running for minutes.
-            temperature=(0.0, 0.4),
-            max_new_tokens=min(MAX_TOKENS_PER_WINDOW, int(TOKENS_PER_SECOND * len(audio) / SAMPLE_RATE) + 16),
+            initial_prompt=p.prompt,
+            # One temperature, no fallback: the default falls back to sampling at rising temperatures, which
+            # made one recording give a different transcript on every run. A decoder stuck repeating
+            # "uh, uh, ..." is stopped by the token budget instead (no more tokens than fast speech produces).
+            temperature=0.0,
+            max_new_tokens=_token_budget(audio),
         )
         words = [
             Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
@@ -103,6 +112,27 @@ class WhisperTranscriber:
         ]
         return words, info.language
 
+    def draft(self, audio: np.ndarray) -> list[Word]:
+        """A cheap first guess at the words of an open segment, for the live transcript: one greedy pass
+        without word alignment (each segment's time is shared among its words)."""
+        if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
+            return []
+        result: list[Word] = self._worker.submit(self._draft, audio).result()
+        return result
+
+    def _draft(self, audio: np.ndarray) -> list[Word]:
+        self._load()
+        segments, _ = self._model.transcribe(audio, language="en", beam_size=1, temperature=0.0,
+                                             condition_on_previous_text=False, vad_filter=True,
+                                             without_timestamps=True, max_new_tokens=_token_budget(audio))
+        words: list[Word] = []
+        for seg in segments:
+            parts = seg.text.split()
+            step = (seg.end - seg.start) / max(1, len(parts))
+            words += [Word(p, round(seg.start + k * step, 3), round(seg.start + (k + 1) * step, 3), 0.0)
+                      for k, p in enumerate(parts)]
+        return words
+
     def transcribe(self, audio: np.ndarray) -> Transcript:
         duration = len(audio) / SAMPLE_RATE
         if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
@@ -111,12 +141,9 @@ class WhisperTranscriber:
 
     def _transcribe(self, audio: np.ndarray, duration: float) -> Transcript:
         self._load()
-        if self.method == "prompted":
-            words, language = self._pass(audio, FILLER_PROMPT, vad=True)
-        else:
-            words, language = self._pass(audio, None, vad=True)
-            if self.method == "viva" and words:
-                # Only its filled pauses are used; a full beam measured better than greedy (11 vs 10 of 12).
-                prompted, _ = self._pass(audio, VIVA_FILLER_PROMPT, vad=False, beam_size=PROMPTED_BEAM)
-                words = merge_fillers(words, prompted, audio)
-        return Transcript(words=tuple(words), duration_s=duration, language=language, model=self.name)
+        words, language = self._pass(audio, self.recipe.words)
+        fillers = None
+        if self.recipe.fillers is not None and words:
+            fillers, _ = self._pass(audio, self.recipe.fillers)
+        out = self.recipe.combine(words, fillers, audio)
+        return Transcript(words=tuple(out), duration_s=duration, language=language, model=self.name)

@@ -1,0 +1,79 @@
+"""How the words of one segment are made: which Whisper passes run, and which filled-pause rules apply.
+
+Every choice here is a switch that bench/filler_ablation.py turns on and off across every speech set the
+project has (recorded clips, and espeak-ng answers in several voices, rates and kinds of disfluency); Viva's
+method ("viva") is the combination that held up across all of them, not on one clip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.domain import Word
+from app.speech.merge import drop_filler_loops, drop_unvoiced_fillers, merge_fillers
+from app.speech.placement import place_fillers
+
+# The usual filler prompt: Whisper takes the prompt as the style of the transcript and keeps "um"/"uh".
+FILLER_PROMPT = "Um, uh, hmm, er, ah."
+# A disfluent sentence as the prompt, with fillers between its words.
+SENTENCE_PROMPT = "Uh, so, um, I think, uh, we, um, trained it and, uh, uh, it worked."
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One Whisper decode of a segment."""
+
+    prompt: str | None
+    vad: bool = True  # faster-whisper's own voice filter inside the segment
+    beam: int = 5
+
+    @property
+    def key(self) -> str:
+        return f"{self.prompt or '-'}|vad={int(self.vad)}|beam={self.beam}"
+
+
+PLAIN = Pass(None)
+LISTED = Pass(FILLER_PROMPT)
+SENTENCE = Pass(SENTENCE_PROMPT, vad=False)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The pass whose words are kept, an optional second pass whose filled pauses are merged in, and the
+    rules: the voicing check, the decoder-loop rules, fillers placed on the audio, and (with placement) no
+    more fillers in a gap than it has voiced stretches."""
+
+    words: Pass
+    fillers: Pass | None = None
+    voicing: bool = False
+    loops: bool = False
+    place: bool = False
+    collapse: bool = False
+
+    @property
+    def passes(self) -> tuple[Pass, ...]:
+        return (self.words,) if self.fillers is None else (self.words, self.fillers)
+
+    def combine(self, words: Sequence[Word], fillers: Sequence[Word] | None, audio: np.ndarray) -> list[Word]:
+        """The segment's words from the passes' words (`fillers` is the second pass's, when there is one)."""
+        out = list(words)
+        if self.fillers is not None and fillers is not None and out:
+            out = merge_fillers(out, fillers, audio, voicing=self.voicing)
+        elif self.voicing:
+            out = drop_unvoiced_fillers(out, audio)
+        if self.loops:
+            out = drop_filler_loops(out)
+        if self.place or self.collapse:
+            out = place_fillers(out, audio, collapse=self.collapse)
+        return out
+
+
+RECIPES = {
+    "plain": Recipe(PLAIN),
+    "prompted": Recipe(LISTED),
+    "viva": Recipe(PLAIN, SENTENCE, voicing=True, loops=True, place=True),
+}
+METHODS = tuple(RECIPES)
