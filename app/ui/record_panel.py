@@ -75,7 +75,7 @@ class RecordPanel(QWidget):
         self.live.setObjectName("liveTranscript")
         self.live.setReadOnly(True)
         self.live.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.live.setPlaceholderText("Your words appear here as they are recognised (at each pause).")
+        self.live.setPlaceholderText("Your words appear here as they are recognised.")
         live_box = QGroupBox("Live transcript", self)
         QVBoxLayout(live_box).addWidget(self.live)
 
@@ -152,9 +152,9 @@ class RecordPanel(QWidget):
         self.message.show()
 
     def add_words(self, words: list[Word]) -> None:
-        text = " ".join(w.text for w in words)
-        current = self.live.toPlainText()
-        self.live.setPlainText(f"{current} {text}".strip())
+        """Show the answer's words so far: each update carries all of them (drafts of the open segment are
+        replaced by its final words at the pause), so it replaces the text."""
+        self.live.setPlainText(" ".join(w.text for w in words))
 
     def elapsed_s(self) -> float:
         return self._clock.elapsed() / 1000 if self._clock.isValid() else 0.0
