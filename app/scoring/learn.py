@@ -1,0 +1,155 @@
+"""Fitting one rubric item's sentence classifier: logistic regression, Platt calibration, an answer threshold.
+
+For an item, every sentence of every training answer is one row (features from app/scoring/model.featurize,
+label from the evidence, app/scoring/corpus.py). The classifier is scikit-learn's LogisticRegression with
+balanced class weights. Its decision values are calibrated by Platt scaling fitted on out-of-fold values
+(grouped folds: no answer shares a fold with its own variants), so the probability is what a sentence's score
+means on answers the classifier did not see. An answer shows the item when its best sentence's probability
+reaches the item's threshold, chosen on the same out-of-fold probabilities to maximise answer-level balanced
+accuracy. Everything is deterministic (liblinear, fixed folds).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+INNER_FOLDS = 4
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The sentence rows of one rubric: features, and for each row its answer and that answer's group."""
+
+    X: csr_matrix
+    answer: np.ndarray  # row -> answer index
+    groups: np.ndarray  # answer index -> fold group (the original answer's id)
+
+    def take(self, answers: np.ndarray) -> tuple[Rows, np.ndarray]:
+        """The rows of `answers` (indices), renumbered, and the row mask."""
+        renumber = {int(a): k for k, a in enumerate(answers)}
+        mask = np.isin(self.answer, answers)
+        return Rows(self.X[mask], np.array([renumber[int(a)] for a in self.answer[mask]], dtype=int),
+                    self.groups[answers]), mask
+
+
+@dataclass(frozen=True)
+class ItemFit:
+    coef: np.ndarray
+    intercept: float
+    platt: tuple[float, float]
+    threshold: float
+
+    def probabilities(self, X: csr_matrix) -> np.ndarray:
+        z = X @ self.coef + self.intercept
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(-(a * z + b)))
+
+
+def _lr(X: csr_matrix, y: np.ndarray, C: float) -> LogisticRegression:
+    model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=0, max_iter=2000)
+    return model.fit(X, y)
+
+
+def answer_best(p: np.ndarray, answer: np.ndarray, n_answers: int) -> np.ndarray:
+    """Each answer's highest sentence probability (0 for an answer without sentences)."""
+    best = np.zeros(n_answers)
+    np.maximum.at(best, answer, p)
+    return best
+
+
+def balanced_accuracy(labels: np.ndarray, predicted: np.ndarray) -> float:
+    recalls = [float(np.mean(predicted[labels == c] == c)) for c in (True, False) if np.any(labels == c)]
+    return float(np.mean(recalls)) if recalls else 0.0
+
+
+def choose_threshold(best: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold on answers' best probability with the highest balanced accuracy: the middle of the widest
+    best range, so a tie does not sit on one answer's value."""
+    values = np.unique(np.concatenate([[0.0, 1.0], best]))
+    cuts = (values[:-1] + values[1:]) / 2
+    scores = np.array([balanced_accuracy(labels, best >= c) for c in cuts])
+    top = np.flatnonzero(scores >= scores.max() - 1e-9)
+    runs, start = [], top[0]
+    for a, b in zip(top, [*top[1:], -1], strict=True):
+        if b != a + 1:
+            runs.append((start, a))
+            start = b
+    lo, hi = max(runs, key=lambda r: cuts[r[1]] - cuts[r[0]])
+    return round(float((cuts[lo] + cuts[hi]) / 2), 4)
+
+
+def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    if len(set(y.tolist())) < 2:
+        return 1.0, 0.0
+    m = LogisticRegression(C=1e4, solver="lbfgs", max_iter=2000).fit(z.reshape(-1, 1), y)
+    return float(m.coef_[0][0]), float(m.intercept_[0])
+
+
+def _folds(groups: np.ndarray, answer: np.ndarray, k: int) -> list[np.ndarray]:
+    """Row masks of `k` grouped folds (by the answers' groups)."""
+    n = min(k, len(set(groups.tolist())))
+    row_groups = groups[answer]
+    return [test for _, test in GroupKFold(n_splits=n).split(np.zeros(len(answer)), groups=row_groups)]
+
+
+def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float) -> ItemFit:
+    """Fit, calibrate and threshold one item. `y`: per-row sentence labels; `labels`: per-answer labels.
+    (For the answer-level on-topic gate, each answer is one row: `rows.answer` is the identity.)"""
+    z = np.zeros(rows.X.shape[0])
+    for test in _folds(rows.groups, rows.answer, INNER_FOLDS):
+        train = np.setdiff1d(np.arange(len(y)), test)
+        if len(set(y[train].tolist())) < 2:
+            continue
+        z[test] = _lr(rows.X[train], y[train], C).decision_function(rows.X[test])
+    a, b = _platt(z, y)
+    best = answer_best(1.0 / (1.0 + np.exp(-(a * z + b))), rows.answer, len(labels))
+    threshold = choose_threshold(best, labels)
+    if len(set(y.tolist())) < 2:
+        return ItemFit(np.zeros(rows.X.shape[1]), -10.0, (a, b), threshold)
+    model = _lr(rows.X, y, C)
+    return ItemFit(model.coef_[0], float(model.intercept_[0]), (a, b), threshold)
+
+
+def cross_validated(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, folds: int = 5,
+                    fit_on: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold answer verdicts (nested: each outer fold fits, calibrates and thresholds on the rest, using
+    only the answers `fit_on` marks; every answer of the held-out fold is predicted)."""
+    verdict = np.zeros(len(labels), dtype=bool)
+    answers = np.arange(len(labels))
+    usable = np.ones(len(labels), dtype=bool) if fit_on is None else fit_on
+    for test_rows in _folds(rows.groups, rows.answer, folds):
+        test_answers = np.unique(rows.answer[test_rows])
+        train_answers = np.setdiff1d(answers[usable], test_answers)
+        train, mask = rows.take(train_answers)
+        fit = fit_item(train, y[mask], labels[train_answers], C)
+        held, hmask = rows.take(test_answers)
+        best = answer_best(fit.probabilities(held.X), held.answer, len(test_answers))
+        verdict[test_answers] = best >= fit.threshold
+    return verdict
+
+
+def bootstrap_interval(values: Sequence[float] | np.ndarray, groups: Sequence[str], statistic: object,
+                       n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """A 95% percentile interval for `statistic(indices)` resampling whole groups (answers with their variants)."""
+    rng = np.random.default_rng(seed)
+    by_group: dict[str, list[int]] = {}
+    for k, g in enumerate(groups):
+        by_group.setdefault(g, []).append(k)
+    keys = sorted(by_group)
+    stats = []
+    for _ in range(n):
+        pick = rng.integers(0, len(keys), len(keys))
+        idx = np.array([i for p in pick for i in by_group[keys[p]]])
+        value = statistic(idx)  # type: ignore[operator]
+        if value is not None and not math.isnan(value):
+            stats.append(value)
+    if not stats:
+        return (float("nan"), float("nan"))
+    return float(np.percentile(stats, 2.5)), float(np.percentile(stats, 97.5))

@@ -1,0 +1,166 @@
+"""The trained structure model: features of an answer's sentences, and each item's calibrated probability.
+
+The weights are data, not code: app/scoring/data/structure_model.json (JSON, so a review can read every weight
+and loading it runs no code), written by `python -m app.scoring.train`. Its stamp (`model_stamp`) is a hash of
+that file, of the feature code and of the cue patterns in rubrics.yaml: every stored result records it, so a
+result stays explainable after either changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from app.errors import ModelError
+from app.paths import question_bank_dir
+from app.scoring import cue_features as cues_module
+from app.scoring import nlp as nlp_module
+from app.scoring import syntax as features_module
+from app.scoring.cue_features import cue_features
+from app.scoring.nlp import parse
+from app.scoring.rubrics import Rubric
+from app.scoring.sentences import Sentence
+from app.scoring.syntax import clean, content_lemmas, normalise, position, relevance, sentence_features
+
+MODEL_FILE = "structure_model.json"
+FORMAT = 1
+
+
+def model_path() -> Path:
+    return Path(str(files("app.scoring") / "data" / MODEL_FILE))
+
+
+def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf: Mapping[str, float],
+              idf_default: float) -> list[dict[str, float] | None]:
+    """Each sentence's features, every family (None for a heading or label, which is never evidence)."""
+    texts = [clean(s.text) for s in sentences]
+    wanted = [k for k, (s, t) in enumerate(zip(sentences, texts, strict=True)) if not s.label and t]
+    docs = parse([clean(question)] + [texts[k] for k in wanted])
+    q, parsed = content_lemmas(docs[0]), dict(zip(wanted, docs[1:], strict=True))
+    answer_lemmas = set().union(*(content_lemmas(d) for d in parsed.values())) if parsed else set()
+    out: list[dict[str, float] | None] = []
+    for k, s in enumerate(sentences):
+        doc = parsed.get(k)
+        if doc is None:
+            out.append(None)
+            continue
+        f = sentence_features(doc)
+        f.update(cue_features(rubric, normalise(s.text)))
+        f.update(position(wanted.index(k), len(wanted), len(doc)))
+        f.update(relevance(q, answer_lemmas, content_lemmas(doc), idf, idf_default))
+        out.append(f)
+    return out
+
+
+def select(feats: Mapping[str, float], families: Sequence[str]) -> dict[str, float]:
+    """The features of `families` only."""
+    return {n: v for n, v in feats.items() if n.split(":", 1)[0] in families}
+
+
+GATE_FEATURES = ("rel:answer", "rel:best_sentence", "rel:none", "rel:low")
+
+
+def gate_features(feats: Sequence[Mapping[str, float] | None]) -> dict[str, float]:
+    """Answer-level relevance to the question: what the on-topic gate looks at."""
+    present = [f for f in feats if f is not None]
+    if not present:
+        return {"rel:none": 1.0}
+    first = present[0]
+    out = {n: first[n] for n in ("rel:answer", "rel:none", "rel:low") if n in first}
+    out["rel:best_sentence"] = max(f.get("rel:sentence", 0.0) for f in present)
+    return out
+
+
+@dataclass(frozen=True)
+class ItemWeights:
+    intercept: float
+    weights: dict[str, float]
+    platt: tuple[float, float]
+    threshold: float
+
+    def probability(self, feats: Mapping[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(n, 0.0) * v for n, v in feats.items())
+        a, b = self.platt
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, a * z + b))))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One answer under one rubric: each item's per-sentence probabilities, and the on-topic probability."""
+
+    probabilities: dict[str, list[float | None]]  # item -> per sentence (None: a label, never evidence)
+    on_topic: float  # 1.0 where the rubric has no gate
+    gate_threshold: float
+
+
+@dataclass(frozen=True)
+class StructureModel:
+    idf: dict[str, float]
+    idf_default: float
+    families: dict[str, tuple[str, ...]]  # rubric -> feature families used
+    items: dict[str, dict[str, ItemWeights]]  # rubric -> item -> weights
+    gates: dict[str, ItemWeights]  # rubric -> answer-level on-topic classifier (design, concept)
+    stamp: str
+
+    def score(self, rubric: Rubric, question: str, sentences: Sequence[Sentence]) -> Scored:
+        if rubric.id not in self.items:
+            raise ModelError(f"the structure model has no weights for rubric {rubric.id!r}; retrain it with "
+                             "`python -m app.scoring.train`")
+        feats = featurize(rubric, question, sentences, self.idf, self.idf_default)
+        fams = self.families[rubric.id]
+        probs = {item: [None if f is None else w.probability(select(f, fams)) for f in feats]
+                 for item, w in self.items[rubric.id].items()}
+        gate = self.gates.get(rubric.id)
+        if gate is None:
+            return Scored(probs, 1.0, 0.0)
+        return Scored(probs, gate.probability(gate_features(feats)), gate.threshold)
+
+
+def _source_hash() -> str:
+    """A hash of what decides the features: the feature code, the cue code and patterns, the parser's name."""
+    h = hashlib.sha256()
+    for module in (features_module, cues_module, nlp_module):
+        h.update(Path(str(module.__file__)).read_bytes())
+    h.update((question_bank_dir() / "rubrics.yaml").read_bytes())
+    return h.hexdigest()
+
+
+def model_stamp(data: bytes) -> str:
+    """"structure-<12 hex>": the weights file and the feature code together."""
+    return "structure-" + hashlib.sha256(data + _source_hash().encode()).hexdigest()[:12]
+
+
+def _weights(w: Mapping[str, Any]) -> ItemWeights:
+    return ItemWeights(float(w["intercept"]), {str(k): float(v) for k, v in w["weights"].items()},
+                       (float(w["platt"][0]), float(w["platt"][1])), float(w["threshold"]))
+
+
+def from_json(data: bytes) -> StructureModel:
+    try:
+        doc: dict[str, Any] = json.loads(data)
+        if doc.get("format") != FORMAT:
+            raise ValueError(f"format {doc.get('format')!r}, expected {FORMAT}")
+        items = {rid: {iid: _weights(w) for iid, w in r["items"].items()} for rid, r in doc["rubrics"].items()}
+        families = {rid: tuple(r["families"]) for rid, r in doc["rubrics"].items()}
+        gates = {rid: _weights(r["gate"]) for rid, r in doc["rubrics"].items() if r.get("gate")}
+        return StructureModel({k: float(v) for k, v in doc["idf"].items()}, float(doc["idf_default"]), families,
+                              items, gates, model_stamp(data))
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        raise ModelError(f"{MODEL_FILE} is not a structure model ({e}); retrain it with "
+                         "`python -m app.scoring.train`") from None
+
+
+@lru_cache(maxsize=1)
+def default_model() -> StructureModel:
+    try:
+        return from_json(model_path().read_bytes())
+    except OSError as e:
+        raise ModelError(f"cannot read the structure model {model_path()} ({e.strerror or e}); retrain it with "
+                         "`python -m app.scoring.train`") from None

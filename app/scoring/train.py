@@ -1,0 +1,168 @@
+"""`python -m app.scoring.train`: fit the structure model and write app/scoring/data/structure_model.json.
+
+One deterministic command from the labelled answers in tests/data/answers/ (run from a checkout). It trains on
+the repositories outside the frozen test split only (tests/data/answers/split.json), with the settings below,
+chosen by grouped cross-validation on those repositories (bench/score_eval.py prints the figures, and the
+frozen-split ones). Per rubric item: a sentence classifier trained on on-topic answers (app/scoring/learn.py).
+Per rubric with off-topic pairings (design, concept): an answer-level on-topic gate over the relevance features,
+trained on the answers given to their own question versus to another one. `--check` retrains in memory and
+fails if the committed file differs: the file is reproducible from the data and the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction import DictVectorizer
+
+from app.scoring.corpus import DATA_DIR, Example, build, load_rows, split
+from app.scoring.learn import ItemFit, Rows, fit_item
+from app.scoring.model import FORMAT, featurize, gate_features, model_path, select
+from app.scoring.nlp import parse
+from app.scoring.rubrics import Rubric, default_rubrics
+from app.scoring.syntax import clean, content_lemmas, idf_table
+
+
+# Chosen by grouped cross-validation on the training repositories (bench/score_eval.py).
+@dataclass(frozen=True)
+class Setting:
+    C: float  # inverse L2 strength of the logistic regression
+    families: tuple[str, ...]  # feature families (app/scoring/syntax.py)
+
+
+SETTINGS: dict[str, Setting] = {
+    "star": Setting(1.0, ("syn", "num", "cue", "pos")),
+    "design": Setting(0.1, ("cue",)),
+    "concept": Setting(1.0, ("syn", "cue", "pos")),
+}
+GATE_C = 1.0
+MIN_ROOTS = 2  # a feature seen in fewer original answers (with their variants) is dropped: too rare to learn
+DIGITS = 5
+
+
+def _matrix(vectorizer: DictVectorizer, feats: Sequence[dict[str, float]]) -> csr_matrix:
+    X = csr_matrix(vectorizer.transform(feats), dtype=np.float64)
+    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # what liblinear accepts
+    return X
+
+
+@dataclass
+class RubricData:
+    """One rubric's material, featurised. Sentence rows cover every example; `on_topic` marks the examples the
+    item classifiers learn from (off-topic pairings only train and test the gate)."""
+
+    rubric: Rubric
+    examples: list[Example]
+    rows: Rows
+    vectorizer: DictVectorizer
+    y: dict[str, np.ndarray]  # item -> per-row sentence label
+    labels: dict[str, np.ndarray]  # item -> per-answer label
+    on_topic: np.ndarray  # per answer
+    gate_rows: Rows  # one row per answer
+    gate_vectorizer: DictVectorizer
+
+
+def idf_from(examples: Sequence[Example]) -> tuple[dict[str, float], float]:
+    """IDF of content lemmas over the written originals of `examples` (one document per answer)."""
+    docs = []
+    for e in (e for e in examples if e.how == "original" and e.path == "written"):
+        parsed = parse([clean(s.text) for s in e.sentences if not s.label and clean(s.text)])
+        docs.append(set().union(*(content_lemmas(d) for d in parsed)) if parsed else set())
+    return idf_table(docs)
+
+
+def featurised(rubric: Rubric, examples: Sequence[Example], idf: dict[str, float], idf_default: float,
+               families: Sequence[str], vectorizer: DictVectorizer | None = None,
+               min_roots: int = MIN_ROOTS) -> RubricData:
+    """Rows for every sentence of `examples`; fits the vectorizer (dropping rare features) unless given one."""
+    feats, answer, y_rows, gates = [], [], [], []
+    items = [it.id for it in rubric.items]
+    for k, e in enumerate(examples):
+        answer_feats = featurize(rubric, e.question, e.sentences, idf, idf_default)
+        gates.append(gate_features(answer_feats))
+        for s_index, f in enumerate(answer_feats):
+            if f is None:
+                continue
+            feats.append(select(f, families))
+            answer.append(k)
+            y_rows.append([bool(e.sentence_labels.get(i)) and e.sentence_labels[i][s_index] for i in items])
+    if vectorizer is None:
+        roots: dict[str, set[str]] = {}
+        for f, a in zip(feats, answer, strict=True):
+            for n in f:
+                roots.setdefault(n, set()).add(examples[a].root)
+        keep = {n for n, r in roots.items() if len(r) >= min_roots}
+        vectorizer = DictVectorizer(sort=True).fit([{n: 1.0 for n in sorted(keep)}])
+    groups = np.array([e.root for e in examples])
+    y = np.array(y_rows, dtype=bool).reshape(len(feats), len(items))
+    gate_vectorizer = DictVectorizer(sort=True).fit([{n: 1.0 for n in ("rel:answer", "rel:best_sentence",
+                                                                          "rel:none", "rel:low")}])
+    return RubricData(rubric, list(examples), Rows(_matrix(vectorizer, feats), np.array(answer, dtype=int), groups),
+                      vectorizer, {i: y[:, c] for c, i in enumerate(items)},
+                      {i: np.array([e.labels[i] for e in examples]) for i in items},
+                      np.array([e.how != "offtopic" for e in examples]),
+                      Rows(_matrix(gate_vectorizer, gates), np.arange(len(examples)), groups), gate_vectorizer)
+
+
+def _weights(fit: ItemFit, names: Sequence[str]) -> dict[str, object]:
+    weights = {str(n): round(float(w), DIGITS) for n, w in zip(names, fit.coef, strict=True)
+               if round(float(w), DIGITS) != 0}
+    return {"intercept": round(fit.intercept, DIGITS), "platt": [round(p, DIGITS) for p in fit.platt],
+            "threshold": fit.threshold, "weights": weights}
+
+
+def train(data_dir: Path = DATA_DIR) -> dict[str, object]:
+    """The model document (what structure_model.json holds)."""
+    examples, _ = split(build(load_rows(data_dir)), data_dir)
+    idf, idf_default = idf_from(examples)
+    rubrics = default_rubrics()
+    out: dict[str, object] = {}
+    for rid, settings in SETTINGS.items():
+        families = settings.families
+        data = featurised(rubrics[rid], [e for e in examples if e.rubric == rid], idf, idf_default, families)
+        rows, mask = data.rows.take(np.flatnonzero(data.on_topic))
+        names = list(data.vectorizer.get_feature_names_out())
+        items = {item: _weights(fit_item(rows, data.y[item][mask], data.labels[item][data.on_topic],
+                                         settings.C), names)
+                 for item in data.y}
+        doc: dict[str, object] = {"C": settings.C, "families": list(families), "answers": len(data.examples),
+                                  "items": items}
+        if not data.on_topic.all():
+            fit = fit_item(data.gate_rows, data.on_topic, data.on_topic, GATE_C)
+            doc["gate"] = _weights(fit, list(data.gate_vectorizer.get_feature_names_out()))
+        out[rid] = doc
+    return {"format": FORMAT, "trained_by": "python -m app.scoring.train",
+            "data": {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in sorted(data_dir.glob("*.json*"))},
+            "idf_default": idf_default, "idf": idf, "rubrics": out}
+
+
+def dumps(doc: dict[str, object]) -> bytes:
+    return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m app.scoring.train", description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("--out", type=Path, default=model_path(), help="where to write the model (default: %(default)s)")
+    ap.add_argument("--check", action="store_true", help="retrain and compare with the committed file; write nothing")
+    args = ap.parse_args(argv)
+    data = dumps(train())
+    if args.check:
+        same = args.out.is_file() and args.out.read_bytes() == data
+        print("structure model reproduces" if same else f"{args.out} differs from a fresh training run")
+        return 0 if same else 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({len(data) // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reusable Qt widgets the pages and dialogs are built from."""
