@@ -104,6 +104,13 @@ def trust_for(judge: object, rubric_id: str, item_id: str) -> float:
     return min(1.0, max(0.0, float(value)))
 
 
+def has_say(judge: object) -> bool:
+    """Whether `judge` may move any verdict at all (some measured trust above 0). A judge without a say is never
+    loaded: the bundled SmolLM2 measured trust 0 on every item, so by default no LLM is loaded."""
+    trust = getattr(judge, "trust", None)
+    return isinstance(trust, Mapping) and any(float(v) > 0 for v in trust.values())
+
+
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_SENTENCE_CHARS else text[:MAX_SENTENCE_CHARS] + "..."

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from app.domain import ItemVerdict, RubricResult, Word
 from app.scoring.cues import CueHit, sentence_scores
 from app.scoring.guard import grader_text_start
-from app.scoring.llm import Judge, prompt_version, trust_for
+from app.scoring.llm import Judge, has_say, prompt_version, trust_for
 from app.scoring.rubrics import Rubric, RubricItem, default_rubrics
 from app.scoring.sentences import split_text, split_words
 
@@ -94,10 +94,15 @@ def score_answer(rubric_id: str, question: str, *, words: Sequence[Word] | None 
     sentences, touched = split_words(words, guard) if words is not None else split_text(text or "", guard)
     hits = sentence_scores(rubric, sentences, question)
     t0 = time.perf_counter()
-    load = getattr(judge, "load", None)
-    if callable(load):
-        load()  # a configured model that is missing or broken is an error even when it has no say
-    adjusted, calls = _llm_adjusted(judge, rubric, question, hits) if judge is not None else ({}, 0)
+    # A judge is loaded (and a missing or broken one is an error) only when it has a say: one whose measured
+    # trust is 0 everywhere, like the bundled model, is never loaded.
+    adjusted: dict[str, dict[int, float]] = {}
+    calls = 0
+    if judge is not None and has_say(judge):
+        load = getattr(judge, "load", None)
+        if callable(load):
+            load()
+        adjusted, calls = _llm_adjusted(judge, rubric, question, hits)
     llm_s = time.perf_counter() - t0
 
     verdicts = [_verdict(item, hits[item.id], adjusted.get(item.id, {})) for item in rubric.items]

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 from app.errors import ConfigError, ModelError
-from app.scoring.llm import Judge
+from app.scoring.llm import Judge, has_say
 from app.services import Services
 from app.speech.transcribe import Transcriber
 
@@ -34,7 +34,8 @@ class ModelAccess:
                 return None
             try:
                 judge = self.services.judge
-                judge.load()
+                if has_say(judge):  # a judge with measured trust 0 (the bundled one) is never loaded
+                    judge.load()
             except (ModelError, ConfigError) as e:
                 self.judge_problem = str(e)
                 return None
