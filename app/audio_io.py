@@ -12,9 +12,9 @@ from pathlib import Path
 from app import tts
 from app.config import Config
 from app.domain import Question
+from app.player import Player, SoundDevicePlayer
 from app.recorder import MicRecorder, Recorder
 from app.tts import Speaker
-from app.ui.answer_player import Player, SoundDevicePlayer
 
 RecorderFactory = Callable[[Question, int, int], Recorder]  # (question, position, attempt number)
 VoicePlayer = Callable[[Path, threading.Event], None]  # play a rendered WAV until done or the event is set

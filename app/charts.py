@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 COVERAGE_WINDOW = 5
-PALETTE = ("#1a73e8", "#e8710a", "#188038", "#d01884", "#9334e6", "#12b5cb", "#b06000", "#5f6368")
+# Series colours, shared by these PNG charts and the window's own (app/ui/widgets/trend_chart.py).
+PALETTE = ("#1a73e8", "#e8710a", "#188038", "#d01884", "#9334e6", "#12b5cb", "#b06000", "#5f6368",
+           "#a50e0e", "#3949ab", "#00897b")
 LINE, BAND, LIMIT, HIGHLIGHT = "#1a73e8", "#1e8e3e", "#d93025", "#f9ab00"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -41,6 +43,16 @@ def date_label(created_at: str) -> str:
         return datetime.fromisoformat(created_at).astimezone().strftime("%d %b")
     except ValueError:
         return created_at[:10]
+
+
+def values(points: Sequence[TrendPoint], field: str) -> list[float | None]:
+    """One value per point (None where the answer has no such figure), for a line with gaps."""
+    return [None if (v := getattr(p, field)) is None else float(v) for p in points]
+
+
+def rubric_items(points: Sequence[TrendPoint]) -> list[tuple[str, str]]:
+    """(item id, display name) of every item scored in `points`, rubric by rubric in the rubrics' order."""
+    return [item for group in rubric_groups(points) for item in group.items]
 
 
 def rolling_coverage(points: Sequence[TrendPoint], item: str, window: int = COVERAGE_WINDOW) -> list[float | None]:
@@ -83,13 +95,8 @@ def rubric_groups(points: Sequence[TrendPoint]) -> list[RubricItems]:
 
 
 def _series(points: Sequence[TrendPoint], field: str) -> tuple[list[int], list[float]]:
-    xs, ys = [], []
-    for n, p in enumerate(points, start=1):
-        v = getattr(p, field)
-        if v is not None:
-            xs.append(n)
-            ys.append(float(v))
-    return xs, ys
+    pairs = [(n, v) for n, v in enumerate(values(points, field), start=1) if v is not None]
+    return [n for n, _ in pairs], [v for _, v in pairs]
 
 
 def _x_axis(ax: Axes, points: Sequence[TrendPoint]) -> None:

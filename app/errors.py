@@ -36,3 +36,10 @@ class DeviceError(VivaError):
 
 class ConfigError(VivaError):
     exit_code = 8
+
+
+def describe(error: BaseException) -> str:
+    """One line for the user. VivaErrors already say what to do; anything else is a bug, logged in full."""
+    if isinstance(error, VivaError):
+        return str(error)
+    return f"Unexpected error ({type(error).__name__}: {error}). Please report it; details are in the log."

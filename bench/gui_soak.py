@@ -64,10 +64,10 @@ def child(args: argparse.Namespace, log_path: Path) -> int:
     """The window itself: interviews until the time is up, one JSON line per answer into `log_path`."""
     from PySide6.QtCore import Qt, QTimer
 
+    from app.audio_io import AudioIO
+    from app.player import ClockPlayer
     from app.recorder import FileRecorder
-    from app.ui.answer_player import ClockPlayer
     from app.ui.app import application, create_main_window
-    from app.ui.audio_io import AudioIO
 
     answers: list[Path] = args.answers
     count = {"answers": 0, "sessions": 0}

@@ -51,10 +51,10 @@ def main() -> int:
 
     from PySide6.QtCore import QTimer
 
+    from app.audio_io import AudioIO
+    from app.player import ClockPlayer
     from app.recorder import FileRecorder
-    from app.ui.answer_player import ClockPlayer
     from app.ui.app import application, create_main_window
-    from app.ui.audio_io import AudioIO
 
     audio = AudioIO(lambda _q, position, _take: FileRecorder(args.answers[position - 1], realtime=not args.fast),
                     lambda _path, _stop: None, ClockPlayer)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.config import Targets
 from app.domain import Analysis
-from app.ui.transcript_marks import item_name
+from app.review.marks import item_name
 
 MINUS = "\u2212"
 

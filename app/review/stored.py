@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from app.domain import KINDS, Analysis, Attempt, Question
-from app.ui.answer_record import AnswerRecord
+from app.review.answer import AnswerRecord
 
 DEFAULT_ANSWER_TIME_S = 120
 

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app import config as config_mod
+from app.audio_io import AudioIO
 from app.errors import VivaError
 from app.paths import config_file
 from app.services import Services, build
-from app.ui.audio_io import AudioIO
 from app.ui.main_window import MainWindow
 
 

@@ -20,17 +20,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.audio_io import AudioIO
 from app.domain import Question
-from app.errors import NoSpeechError
+from app.errors import NoSpeechError, describe
+from app.model_access import ModelAccess
 from app.recorder import BlockCallback, LevelCallback, Recorder
+from app.review.answer import AnswerRecord
 from app.scoring.scorer import follow_up
 from app.services import Services
 from app.session import AnswerDiscarded, AnswerModels, PracticeSession, SessionSummary
-from app.ui.answer_record import AnswerRecord
-from app.ui.audio_io import AudioIO
-from app.ui.errors import describe
-from app.ui.model_access import ModelAccess
-from app.ui.signals import emit, emitter
+from app.ui.signals import emitter
 from app.ui.tasks import Task, TaskRunner
 
 SPEECH = "speech"  # rendering text to speech (the engine is not thread-safe)
@@ -180,7 +179,7 @@ class InterviewController(QObject):
         self.stop_speaking()
         self.session.finish()
         self._set_phase(Phase.FINISHED)
-        emit(self.finished, self.session_id)
+        self.finished.emit(self.session_id)
 
     def abort(self) -> None:
         """The window is closing: stop everything (an answer being recorded is not kept) and mark an open
@@ -207,13 +206,13 @@ class InterviewController(QObject):
         self.pending_follow_up = self.answering_follow_up = None
         self.session.ask(position)
         self._set_phase(Phase.ASKING)
-        emit(self.question_shown, position, self.total, self.question)
+        self.question_shown.emit(position, self.total, self.question)
         if self.speak_questions:
             self.replay()
 
     def _set_phase(self, phase: Phase) -> None:
         self.phase = phase
-        emit(self.phase_changed, phase)
+        self.phase_changed.emit(phase)
 
     # -- the question's voice --------------------------------------------------------------------------
 
@@ -264,13 +263,13 @@ class InterviewController(QObject):
         Task(lambda: play(path, stop)).on_lane(PLAYBACK).success(done).failure(failed).run(self.runner)
 
     def _voice_failed(self, error: Exception) -> None:
-        emit(self.speech_failed, f"Could not read the question aloud: {describe(error)} "
+        self.speech_failed.emit(f"Could not read the question aloud: {describe(error)} "
                                 "The question is on screen; answer when you are ready.")
 
     def _set_speaking(self, speaking: bool) -> None:
         if speaking != self.speaking:
             self.speaking = speaking
-            emit(self.speaking_changed, speaking)
+            self.speaking_changed.emit(speaking)
 
     # -- recording -----------------------------------------------------------------------------------
 
@@ -337,7 +336,7 @@ class InterviewController(QObject):
     def _on_recording_ended(self) -> None:
         if self.phase is Phase.RECORDING:
             self._set_phase(Phase.ANALYSING)
-            emit(self.analysing, "Transcribing the end of your answer\u2026")
+            self.analysing.emit("Transcribing the end of your answer\u2026")
 
     def _answer_done(self, record: AnswerRecord) -> None:
         self._record_task = None
@@ -348,7 +347,7 @@ class InterviewController(QObject):
             self.answers.setdefault(record.position, []).append(record)
             self.pending_follow_up = record.follow_up
         self._set_phase(Phase.REVIEW)
-        emit(self.answer_ready, record)
+        self.answer_ready.emit(record)
         if self._end_when_answered:
             self._finish()
         elif record.follow_up and self.speak_questions:
@@ -361,7 +360,7 @@ class InterviewController(QObject):
             self._finish()
         elif isinstance(error, NoSpeechError):
             again = "press Answer follow-up" if self.answering_follow_up else "press Space"
-            emit(self.answer_failed, f"No speech was heard in that answer. Check the microphone level and {again} "
+            self.answer_failed.emit(f"No speech was heard in that answer. Check the microphone level and {again} "
                                      "to try again.")
         elif not isinstance(error, AnswerDiscarded):
-            emit(self.answer_failed, f"The answer could not be recorded: {describe(error)}")
+            self.answer_failed.emit(f"The answer could not be recorded: {describe(error)}")

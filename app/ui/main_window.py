@@ -25,32 +25,30 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.audio_io import AudioIO, default_audio_io
 from app.config import Config
 from app.domain import KINDS, Analysis, Question
-from app.errors import VivaError
+from app.errors import VivaError, describe
+from app.model_access import ModelAccess
 from app.paths import config_file
+from app.player import Player
 from app.practice import analyze_file
+from app.question_picks import drill_questions, preset_questions
+from app.review.stored import stored_records
 from app.services import Services, build
-from app.ui.analysis_page import AnalysisPage
-from app.ui.answer_player import Player
-from app.ui.audio_io import AudioIO, default_audio_io
-from app.ui.banner import Banner
-from app.ui.busy_indicator import BusyIndicator
-from app.ui.errors import describe
-from app.ui.history_page import HistoryPage
-from app.ui.home_page import HomePage
+from app.ui.dialogs.review import ReviewDialog
+from app.ui.dialogs.settings import SettingsDialog, SettingsProbes
 from app.ui.interview_controller import InterviewController, Phase
-from app.ui.interview_page import InterviewPage
-from app.ui.model_access import ModelAccess
-from app.ui.progress_page import ProgressPage
-from app.ui.question_picks import drill_questions, preset_questions
+from app.ui.pages.analysis import AnalysisPage
+from app.ui.pages.history import HistoryPage
+from app.ui.pages.home import HomePage
+from app.ui.pages.interview import InterviewPage
+from app.ui.pages.progress import ProgressPage
 from app.ui.recovery_offer import offer_recovery
-from app.ui.review_dialog import ReviewDialog
-from app.ui.sessions_filter import categories_by_session
-from app.ui.settings_dialog import SettingsDialog, SettingsProbes
-from app.ui.signals import emit
-from app.ui.stored_answer import stored_records
 from app.ui.tasks import MODELS, Task, TaskRunner
+from app.ui.widgets.banner import Banner
+from app.ui.widgets.busy_indicator import BusyIndicator
+from app.ui.widgets.sessions_filter import categories_by_session
 
 log = logging.getLogger(__name__)
 
@@ -307,12 +305,12 @@ class MainWindow(QMainWindow):
         def done(note: str | None) -> None:
             if note:
                 self.banner.show_info(note)
-            emit(self.models_ready, True)
+            self.models_ready.emit(True)
 
         def failed(error: Exception) -> None:
             self.show_error(f"The speech model could not be loaded: {describe(error)} Interviews and analysis "
                             "need it; history, progress and settings still work.")
-            emit(self.models_ready, False)
+            self.models_ready.emit(False)
 
         task: Task[str | None] = (Task(work).on_lane(MODELS).with_progress("Loading models")
                                   .success(done).failure(failed))
@@ -375,13 +373,13 @@ class MainWindow(QMainWindow):
         self.analyse_action.setEnabled(True)
         self.analysis.show_analysis(source, analysis)
         self.statusBar().showMessage(f"Analysed {source.name}", 5000)
-        emit(self.analysis_finished)
+        self.analysis_finished.emit()
 
     def _analysis_failed(self, source: Path, error: Exception) -> None:
         self.analyse_action.setEnabled(True)
         self.analysis.show_failure(source, describe(error))
         self.show_error(error)
-        emit(self.analysis_finished)
+        self.analysis_finished.emit()
 
     # -- errors, about, closing ----------------------------------------------------------------------
 

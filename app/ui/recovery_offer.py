@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.model_access import ModelAccess
 from app.recovery import Recovered, interrupted_sessions, recover
 from app.services import Services
-from app.ui.banner import Banner
-from app.ui.model_access import ModelAccess
 from app.ui.tasks import MODELS, Task, TaskRunner
+from app.ui.widgets.banner import Banner
 
 
 class _Window(Protocol):

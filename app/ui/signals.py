@@ -9,14 +9,8 @@ The binding is pinned in pyproject.toml to one that keeps the interpreter's refe
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import SignalInstance
-
-
-def emit(signal: SignalInstance, *args: Any) -> None:
-    """`signal.emit(*args)`."""
-    signal.emit(*args)
 
 
 def emitter(signal: SignalInstance) -> Callable[..., None]:

@@ -20,8 +20,6 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, Signal, Slot
 
-from app.ui.signals import emit
-
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
@@ -148,7 +146,7 @@ class TaskRunner(QObject):
         return len(self._tasks)
 
     def report(self, task_id: int, message: str) -> None:
-        emit(self._progressed, task_id, message)
+        self._progressed.emit(task_id, message)
 
     def shutdown(self, wait_ms: int = 30000) -> bool:
         """Cancel queued tasks and wait for running ones; True if every worker stopped in time."""
@@ -168,14 +166,14 @@ class TaskRunner(QObject):
 
     def _execute(self, task: Task[Any]) -> None:
         if task.cancelled:
-            emit(self._finished, task.id, False, None)
+            self._finished.emit(task.id, False, None)
             return
         try:
             result = task.fn()
         except Exception as e:  # every failure goes back to the GUI thread, typed, never printed
-            emit(self._finished, task.id, False, e)
+            self._finished.emit(task.id, False, e)
             return
-        emit(self._finished, task.id, True, result)
+        self._finished.emit(task.id, True, result)
 
     # -- GUI side ------------------------------------------------------------------------------------
 
@@ -195,12 +193,12 @@ class TaskRunner(QObject):
 
     def _unhandled(self, error: Exception) -> None:
         log.error("background task failed", exc_info=error)
-        emit(self.unhandled_error, error)
+        self.unhandled_error.emit(error)
 
     def _announce(self) -> None:
         labelled = [t for t in self._tasks.values() if t.label and not t.cancelled]
         if not labelled:
-            emit(self.activity_changed, "")
+            self.activity_changed.emit("")
             return
         current = labelled[0]
         text = current.label
@@ -208,4 +206,4 @@ class TaskRunner(QObject):
             text = f"{text}: {message}"
         if len(labelled) > 1:
             text = f"{text} (+{len(labelled) - 1} more)"
-        emit(self.activity_changed, text)
+        self.activity_changed.emit(text)

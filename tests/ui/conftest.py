@@ -12,10 +12,10 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
 
+from app.audio_io import AudioIO  # noqa: E402
 from app.config import Config  # noqa: E402
 from app.paths import models_dir  # noqa: E402
 from app.services import Services, build  # noqa: E402
-from app.ui.audio_io import AudioIO  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
 SPEECH = ("tests/data/speech", "../shared/data/speech-dev")
@@ -91,8 +91,8 @@ def file_audio(answers: dict[tuple[int, int], Path], played: list[Path] | None =
                realtime: bool = True) -> AudioIO:
     """Answers streamed from files ((position, take) -> file) through the microphone's path; the question's
     voice is rendered for real but "played" by noting the file; answers play back silently."""
+    from app.player import ClockPlayer
     from app.recorder import FileRecorder
-    from app.ui.answer_player import ClockPlayer
 
     def recorder(_q: object, position: int, take: int) -> FileRecorder:
         return FileRecorder(answers[(position, take)], realtime=realtime)

@@ -14,13 +14,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.audio import write_wav
+from app.audio_io import AudioIO
 from app.config import Config
 from app.errors import DeviceError
+from app.player import ClockPlayer
 from app.recorder import MicRecorder
 from app.services import Services, build
-from app.ui.answer_player import ClockPlayer
 from app.ui.app import create_main_window
-from app.ui.audio_io import AudioIO
 from app.ui.interview_controller import Phase
 from app.ui.main_window import MainWindow
 

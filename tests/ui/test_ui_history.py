@@ -95,7 +95,7 @@ def test_history_refresh_keeps_the_selection(window: MainWindow, stored: dict[st
 
 def test_a_stored_answer_opens_in_the_review_with_replay(window: MainWindow, stored: dict[str, int],
                                                          qtbot: object) -> None:
-    from app.ui.review_dialog import ReviewDialog
+    from app.ui.dialogs.review import ReviewDialog
 
     window.show_history()
     assert window.history.select_session(stored["with_answers"])
@@ -127,7 +127,7 @@ def test_the_review_shows_the_figures_stored_with_the_answer(window: MainWindow,
     from dataclasses import replace
 
     from app.domain import FillerItem
-    from app.ui.review_dialog import ReviewDialog
+    from app.ui.dialogs.review import ReviewDialog
 
     fresh = analysis("we measured the cold start and then we shipped the fix", 0.4, 60)
     words = fresh.transcript.words

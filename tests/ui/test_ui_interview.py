@@ -11,14 +11,14 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.audio_io import AudioIO
+from app.player import ClockPlayer
 from app.recorder import MicRecorder
 from app.services import Services
-from app.ui.answer_player import ClockPlayer
-from app.ui.audio_io import AudioIO
+from app.ui.dialogs.review import ReviewDialog
 from app.ui.interview_controller import Phase
 from app.ui.main_window import MainWindow
-from app.ui.record_panel import STOP_TEXT
-from app.ui.review_dialog import ReviewDialog
+from app.ui.widgets.record_panel import STOP_TEXT
 
 MODEL_TIMEOUT_MS = 120_000
 

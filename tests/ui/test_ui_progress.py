@@ -13,7 +13,7 @@ from app.domain import Analysis, Question, Transcript, Word
 from app.scoring.scorer import score_answer
 from app.store import Store
 from app.ui.main_window import MainWindow
-from app.ui.trend_chart import Series, TrendChart, nice_step
+from app.ui.widgets.trend_chart import Series, TrendChart, nice_step
 
 BEHAVIORAL = Question("b1", "behavioral", "behavioral", "medium", 120, "Tell me about a failure.", ("a",))
 DESIGN = Question("d1", "ml_system_design", "design", "hard", 300, "Design fraud detection.", ("a",))

@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from app.audio_io import AudioIO
 from app.services import Services
-from app.ui.audio_io import AudioIO
 from app.ui.main_window import MainWindow
 
 FROZEN_S = 1.0  # a window that does not repaint for this long looks hung

@@ -14,12 +14,12 @@ from app.audio import write_wav
 from app.config import Targets
 from app.delivery import analyze_delivery
 from app.domain import Analysis, Question, Transcript, Word
+from app.player import ClockPlayer
+from app.review.answer import AnswerRecord
+from app.review.compare import compare
+from app.review.marks import mark_words, word_at
 from app.scoring.scorer import score_answer
-from app.ui.answer_player import ClockPlayer
-from app.ui.answer_record import AnswerRecord
-from app.ui.attempt_compare import compare
-from app.ui.review_panel import ReviewPanel
-from app.ui.transcript_marks import mark_words, word_at
+from app.ui.widgets.review_panel import ReviewPanel
 
 QUESTION = Question("q", "behavioral", "behavioral", "medium", 60, "Tell me about a failure.", ("a",))
 FIRST = "um so models can be you know slow and I think that is hard"
@@ -145,8 +145,8 @@ def test_a_rescored_answer_lists_its_other_results(panel: ReviewPanel, tmp_path:
     """An answer scored again (`viva rescore`) shows its latest result and names the earlier ones."""
     from dataclasses import replace
 
+    from app.review.stored import stored_records
     from app.store import Store
-    from app.ui.stored_answer import stored_records
 
     store = Store(tmp_path / "home")
     sid = store.create_session(None, "t")

@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from app import config as config_mod
 from app.config import Config, Targets
+from app.config_toml import save_config, to_toml
+from app.devices import AudioDevice, describe_level
 from app.errors import DeviceError
 from app.paths import config_file
-from app.ui.audio_check import AudioDevice, describe_level
-from app.ui.config_toml import save_config, to_toml
+from app.ui.dialogs.settings import SettingsDialog, SettingsProbes
 from app.ui.main_window import MainWindow
-from app.ui.settings_dialog import SettingsDialog, SettingsProbes
 from app.ui.tasks import TaskRunner
 
 DEVICES = [AudioDevice("USB mic", 1, 0), AudioDevice("Speakers", 0, 2), AudioDevice("Headset", 1, 2)]

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
+from app.audio_io import AudioIO
 from app.config import Config
+from app.player import ClockPlayer
 from app.recorder import FileRecorder
 from app.services import build
-from app.ui.answer_player import ClockPlayer
 from app.ui.app import application
-from app.ui.audio_io import AudioIO
 from app.ui.main_window import MainWindow
 
 TIMEOUT_MS = 180_000

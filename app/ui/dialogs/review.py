@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from app.audio_io import PlayerFactory
 from app.config import Targets
-from app.ui.answer_record import AnswerRecord
-from app.ui.audio_io import PlayerFactory
-from app.ui.review_panel import ReviewPanel
+from app.review.answer import AnswerRecord
+from app.ui.widgets.review_panel import ReviewPanel
 
 
 class ReviewDialog(QDialog):

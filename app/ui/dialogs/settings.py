@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import config as config_mod
+from app import devices as audio_check
 from app.config import DEVICES, Config
+from app.config_toml import save_config
 from app.errors import VivaError
 from app.modelstore import load_manifest
 from app.services import llm_path, whisper_dir
-from app.ui import audio_check
-from app.ui.config_toml import save_config
 from app.ui.tasks import Task, TaskRunner
 
 AUDIO_CHECK = "audio-check"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Targets
 from app.domain import Analysis, Delivery, RubricResult
-from app.ui.formatting import DASH
+from app.formatting import DASH
 
 METRICS = ("Duration", "Words", "Pace", "Fillers", "Filler words", "Hedges", "Longest pause", "Pauses over 2 s")
 PRESENT, MISSING = "\u2713", "\u2717"

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Attempt, Session
-from app.ui.attempts_panel import AttemptsPanel
-from app.ui.formatting import local_time
-from app.ui.sessions_filter import SessionsFilter, fill_category_combo
-from app.ui.sessions_model import SESSION_ID_ROLE, SessionsModel
-from app.ui.signals import emit
+from app.formatting import local_time
+from app.ui.widgets.attempts_panel import AttemptsPanel
+from app.ui.widgets.sessions_filter import SessionsFilter, fill_category_combo
+from app.ui.widgets.sessions_model import SESSION_ID_ROLE, SessionsModel
 
 
 class HistoryPage(QWidget):
@@ -133,7 +132,7 @@ class HistoryPage(QWidget):
 
     def _review(self, row: int) -> None:
         if self._shown_session is not None:
-            emit(self.review_requested, self._shown_session, row)
+            self.review_requested.emit(self._shown_session, row)
 
     def _filter_changed(self) -> None:
         keep = self.selected_session()
@@ -149,4 +148,4 @@ class HistoryPage(QWidget):
             self._shown_session = None
             self.attempts.set_attempts(None, [])
         elif session_id != self._shown_session:
-            emit(self.session_selected, session_id)
+            self.session_selected.emit(session_id)

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Preset, Session
-from app.ui.formatting import plural, question_count, session_headline
-from app.ui.signals import emit
+from app.formatting import plural, question_count, session_headline
 
 PRESET_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -129,12 +128,12 @@ class HomePage(QWidget):
     def _start(self) -> None:
         preset = self.selected_preset()
         if preset is not None:
-            emit(self.start_requested, preset)
+            self.start_requested.emit(preset)
 
     def _drill(self) -> None:
         category = self.drill_category.currentData()
         if category:
-            emit(self.drill_requested, str(category))
+            self.drill_requested.emit(str(category))
 
     def _update_buttons(self) -> None:
         self.start_button.setEnabled(self.selected_preset() is not None)

@@ -21,15 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.audio_io import PlayerFactory
 from app.config import Targets
 from app.domain import Question
-from app.ui.answer_record import AnswerRecord
-from app.ui.audio_io import PlayerFactory
-from app.ui.formatting import clock
+from app.formatting import clock
+from app.review.answer import AnswerRecord
 from app.ui.interview_controller import InterviewController, Phase
-from app.ui.record_panel import RecordPanel
-from app.ui.review_panel import ReviewPanel
-from app.ui.summary_panel import SummaryPanel
+from app.ui.widgets.record_panel import RecordPanel
+from app.ui.widgets.review_panel import ReviewPanel
+from app.ui.widgets.summary_panel import SummaryPanel
 
 READING = "Reading the question aloud\u2026 (Esc to stop)"
 KIND_NAMES = {"behavioral": "STAR answer", "technical": "concept explanation", "design": "design discussion"}

@@ -8,14 +8,12 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.charts import rolling_coverage
+from app.charts import PALETTE, date_label, rolling_coverage, rubric_items, values
 from app.config import Targets
+from app.formatting import plural
 from app.store.repo import TrendPoint
-from app.ui.formatting import plural
-from app.ui.sessions_filter import fill_category_combo
-from app.ui.signals import emit
-from app.ui.trend_chart import PALETTE, Series, TrendChart
-from app.ui.trend_series import item_label, point_label, rubric_items, values
+from app.ui.widgets.sessions_filter import fill_category_combo
+from app.ui.widgets.trend_chart import Series, TrendChart
 
 CHARTS = ("wpm", "fillers", "pause", "long_pauses", "score", "coverage")
 
@@ -30,7 +28,7 @@ class ProgressPage(QWidget):
         self.category = QComboBox(self)
         self.category.setObjectName("progressCategory")
         self.category.addItem("All categories", None)
-        self.category.currentIndexChanged.connect(lambda _i: emit(self.category_changed, self.category.currentData()))
+        self.category.currentIndexChanged.connect(lambda _i: self.category_changed.emit(self.category.currentData()))
         self.headline = QLabel(self)
         self.headline.setObjectName("progressHeadline")
 
@@ -73,7 +71,7 @@ class ProgressPage(QWidget):
 
     def set_points(self, points: Sequence[TrendPoint]) -> None:
         t = self.targets
-        labels = [point_label(p.created_at) for p in points]
+        labels = [date_label(p.created_at) for p in points]
         sessions = len({p.session_id for p in points})
         self.headline.setText(f"{plural(len(points), 'answer')} in {plural(sessions, 'session')}" if points
                               else "No analysed answers yet: finish an interview to see your progress.")
@@ -85,6 +83,5 @@ class ProgressPage(QWidget):
                             limit=t.long_pause_s)
         c["long_pauses"].set_data(labels, [Series("pauses > 2 s", values(points, "pauses_over_2s"), PALETTE[4])])
         c["score"].set_data(labels, [Series("score", values(points, "score"), PALETTE[2])], y_ceiling=100)
-        items = rubric_items(points)
-        c["coverage"].set_data(labels, [Series(item_label(i), rolling_coverage(points, i), PALETTE[k % len(PALETTE)])
-                                        for k, i in enumerate(items)], y_ceiling=100)
+        c["coverage"].set_data(labels, [Series(name, rolling_coverage(points, i), PALETTE[k % len(PALETTE)])
+                                        for k, (i, name) in enumerate(rubric_items(points))], y_ceiling=100)

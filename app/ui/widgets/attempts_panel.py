@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Attempt
-from app.ui.formatting import DASH, latest_score, number, plural
-from app.ui.signals import emit
-from app.ui.tables import read_only_table
+from app.formatting import DASH, latest_score, number, plural
+from app.ui.widgets.tables import read_only_table
 
 HEADERS = ("#", "Question", "Wpm", "Fillers", "Structure")
 
@@ -112,7 +111,7 @@ class AttemptsPanel(QWidget):
 
     def _request_review(self, row: int) -> None:
         if 0 <= row < len(self._attempts) and self._attempts[row].analysed:
-            emit(self.review_requested, row)
+            self.review_requested.emit(row)
 
     def _show_attempt(self, row: int) -> None:
         if not 0 <= row < len(self._attempts):

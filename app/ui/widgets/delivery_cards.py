@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.config import Targets
 from app.domain import Delivery, RubricResult
-from app.ui.formatting import DASH, clock
+from app.formatting import DASH, clock
 
 GOOD, WARN, NEUTRAL = "#1e8e3e", "#b3261e", "#3c4043"
 CARDS = ("pace", "fillers", "pause", "length", "score")

@@ -7,11 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
+from app.audio_io import PlayerFactory
 from app.errors import VivaError
-from app.ui.answer_player import ClockPlayer, Player
-from app.ui.audio_io import PlayerFactory
-from app.ui.formatting import clock
-from app.ui.signals import emit
+from app.formatting import clock
+from app.player import ClockPlayer, Player
 
 TICK_MS = 40
 
@@ -55,7 +54,7 @@ class PlaybackBar(QWidget):
             self.player.load(path)
         except VivaError as e:
             self.set_enabled(False)
-            emit(self.problem, str(e))
+            self.problem.emit(str(e))
             return
         self.set_enabled(True)
         self.slider.setRange(0, int(self.player.duration * 1000))
@@ -114,7 +113,7 @@ class PlaybackBar(QWidget):
             self.player.load(self.path)
             self.player.seek(position)
             self.player.play()
-        emit(self.problem, f"{message} Playing the word timing without sound.")
+        self.problem.emit(f"{message} Playing the word timing without sound.")
 
     def _tick(self) -> None:
         self._show(self.player.position())
@@ -126,4 +125,4 @@ class PlaybackBar(QWidget):
         self.slider.setValue(int(seconds * 1000))
         self.slider.blockSignals(False)
         self.time.setText(f"{clock(seconds)} / {clock(self.player.duration)}")
-        emit(self.position_changed, seconds)
+        self.position_changed.emit(seconds)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Word
-from app.ui.formatting import clock
-from app.ui.level_meter import LevelMeter
+from app.formatting import clock
+from app.ui.widgets.level_meter import LevelMeter
 
 IDLE_TEXT = "\u25cf  Answer  (Space)"
 STOP_TEXT = "\u25a0  Stop  (Space)"

@@ -9,15 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.audio_io import PlayerFactory
 from app.config import Targets
-from app.ui.answer_record import AnswerRecord
-from app.ui.attempt_compare import Comparison, compare
-from app.ui.audio_io import PlayerFactory
-from app.ui.delivery_cards import DeliveryCards
-from app.ui.playback_bar import PlaybackBar
-from app.ui.rubric_checklist import RubricChecklist
-from app.ui.transcript_marks import mark_words, word_at
-from app.ui.transcript_view import TranscriptView, legend_html
+from app.review.answer import AnswerRecord
+from app.review.compare import Comparison, compare
+from app.review.marks import mark_words, word_at
+from app.ui.widgets.delivery_cards import DeliveryCards
+from app.ui.widgets.playback_bar import PlaybackBar
+from app.ui.widgets.rubric_checklist import RubricChecklist
+from app.ui.widgets.transcript_view import TranscriptView, legend_html
 
 BETTER, WORSE = "#137333", "#a50e0e"
 

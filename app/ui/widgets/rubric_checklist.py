@@ -8,8 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from app.domain import RubricResult
-from app.ui.signals import emit
-from app.ui.transcript_marks import item_name
+from app.review.marks import item_name
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 PRESENT, MISSING = "\u2713", "\u2717"
@@ -57,4 +56,4 @@ class RubricChecklist(QListWidget):
 
     def _selected(self, item: QListWidgetItem | None) -> None:
         if item is not None and item.data(ITEM_ID_ROLE):
-            emit(self.item_selected, str(item.data(ITEM_ID_ROLE)))
+            self.item_selected.emit(str(item.data(ITEM_ID_ROLE)))

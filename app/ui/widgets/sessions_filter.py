@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFil
 from PySide6.QtWidgets import QComboBox
 
 from app.store.repo import TrendPoint
-from app.ui.sessions_model import SESSION_ID_ROLE, SORT_ROLE
+from app.ui.widgets.sessions_model import SESSION_ID_ROLE, SORT_ROLE
 
 
 def fill_category_combo(combo: QComboBox, categories: Mapping[str, str]) -> None:

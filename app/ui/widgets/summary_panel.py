@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import DASH, plural
 from app.session import ASKED, NOT_REACHED, SKIPPED, PositionSummary, SessionSummary, Take
-from app.ui.formatting import DASH, plural
-from app.ui.tables import read_only_table
+from app.ui.widgets.tables import read_only_table
 
 HEADERS = ("#", "Question", "Takes", "Pace (wpm)", "Fillers / 100", "Structure")
 STATE_TEXT = {SKIPPED: "skipped", NOT_REACHED: "not reached", ASKED: "not answered"}

@@ -13,8 +13,7 @@ from PySide6.QtCore import QRect, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from app.ui.signals import emit
-from app.ui.transcript_marks import WordMark
+from app.review.marks import WordMark
 
 FILLER_BG = "#fde2b8"
 FILLER_FG = "#7a4100"
@@ -172,4 +171,4 @@ class TranscriptView(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         ref = url.toString()
         if ref.startswith("#w") and ref[2:].isdigit() and int(ref[2:]) < len(self.marks):
-            emit(self.word_clicked, int(ref[2:]))
+            self.word_clicked.emit(int(ref[2:]))
