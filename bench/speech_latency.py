@@ -1,16 +1,21 @@
-"""How fast the transcript is ready after the user stops speaking, and what transcription costs.
+"""How soon words appear while the user speaks, how fast the transcript is ready after the stop, and what
+transcription costs.
 
-    .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--fast] [--models whisper-tiny.en whisper-base]
+    .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--threads 2] [--rtf-seconds 60]
 
 For each length, an answer is synthesised with espeak-ng and streamed at real-time pace through the same
-recorder -> streaming transcription path the app uses. Printed: time from the stop to the full transcript,
-the time to transcribe the same audio in one batch after the stop, and their ratio; then the batch real-time
-factor of each model (plain Whisper and Viva's two-pass method), and peak memory (max RSS).
+recorder -> streaming transcription path the app uses, once with live words (draft decodes of the open
+segment) and once without. Printed: the partial-word cadence (the longest and the median wait between two
+updates of the live words while speaking, counting the wait from the first word to the stop), the time from
+the stop to the full transcript, and whether the two runs gave the same final words. Then the real-time
+factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain faster-whisper on the same
+audio, and peak memory (max RSS).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -19,13 +24,15 @@ import threading
 import time
 from pathlib import Path
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import soundfile as sf  # noqa: E402
 
 from app.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from app.domain import Word  # noqa: E402
 from app.modelstore import load_manifest, require  # noqa: E402
-from app.practice import slices, transcribe_blocks  # noqa: E402
+from app.practice import analyze_file  # noqa: E402
 from app.recorder import FileRecorder  # noqa: E402
 from app.speech.streaming import StreamingTranscription  # noqa: E402
 from app.speech.transcribe import WhisperTranscriber  # noqa: E402
@@ -36,49 +43,84 @@ def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def stream(path: Path, tr: WhisperTranscriber, live: bool,
+           workdir: Path) -> tuple[list[float], float, tuple[Word, ...]]:
+    """Stream `path` at real-time pace: the times (s from the start) of each live-word update with new text,
+    the stop -> transcript time, and the final words."""
+    updates: list[float] = []
+    last_text = [""]
+    t_start = time.perf_counter()
+
+    def on_words(words: list[Word]) -> None:
+        text = " ".join(w.text for w in words)
+        if text != last_text[0]:
+            last_text[0] = text
+            updates.append(time.perf_counter() - t_start)
+
+    s = StreamingTranscription(tr, on_words if live else None)
+    FileRecorder(path, realtime=True).record(workdir / "rec.wav", threading.Event(), on_block=s.feed)
+    t0 = time.perf_counter()
+    t = s.finish()
+    return updates, time.perf_counter() - t0, t.words
+
+
+def plain_faster_whisper(tr: WhisperTranscriber, path: Path) -> float:
+    """Seconds for plain faster-whisper (its own defaults, word times, its voice filter) on the file."""
+    tr.load()
+    model = tr._model  # the same loaded model, so only the decoding is compared
+    t0 = time.perf_counter()
+    segments, _ = model.transcribe(str(path), language="en", word_timestamps=True, vad_filter=True)
+    list(segments)
+    return time.perf_counter() - t0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lengths", type=float, nargs="+", default=[60.0, 180.0])
-    ap.add_argument("--models", nargs="+", default=["whisper-tiny.en", "whisper-base"])
-    ap.add_argument("--fast", action="store_true", help="feed as fast as possible (not a real-time figure)")
+    ap.add_argument("--models", nargs="+", default=["whisper-tiny.en"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rtf-seconds", type=float, default=60.0)
     args = ap.parse_args()
-    tiny = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]))
+    tiny = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]), cpu_threads=args.threads)
     tiny.load()
     print(f"after loading tiny.en: max RSS {max_rss_mb():.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:
-        clips = {}
+        work = Path(tmp)
+        print(f"\nlive words and stop -> full transcript (Viva's method, tiny.en, {args.threads} threads)")
+        print(f"{'answer':>7} {'live':>5} {'updates':>7} {'longest wait':>12} {'median':>7} {'stop->text':>10} "
+              f"{'same words':>10}")
         for length in args.lengths:
-            audio, _ = synth_answer(random.Random(int(length)), length, Path(tmp), filler_rate=0.3)
-            path = Path(tmp) / f"answer_{int(length)}.wav"
+            audio, _ = synth_answer(random.Random(int(length)), length, work, filler_rate=0.3)
+            path = work / f"answer_{int(length)}.wav"
             sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
-            clips[length] = path
-        print("\nstop -> full transcript (Viva's method, tiny.en, 2 threads)")
-        print(f"{'answer':>8} {'streamed':>10} {'batch':>8} {'ratio':>6} {'segments':>8} {'words':>6}")
-        for path in clips.values():
-            stream = StreamingTranscription(tiny)
-            FileRecorder(path, realtime=not args.fast).record(Path(tmp) / "rec.wav", threading.Event(),
-                                                              on_block=stream.feed)
-            t0 = time.perf_counter()
-            t = stream.finish()
-            streamed = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            batch_t = transcribe_blocks(slices(load_audio(path)), tiny)
-            batch = time.perf_counter() - t0
-            print(f"{t.duration_s:>7.0f}s {streamed:>9.2f}s {batch:>7.2f}s {streamed / batch:>6.2f} "
-                  f"{stream.segments:>8} {len(batch_t.words):>6}")
+            results = {}
+            for live in (True, False):
+                results[live] = stream(path, tiny, live, work)
+            for live, (updates, stop_s, _) in results.items():
+                end = len(audio) / SAMPLE_RATE
+                marks = [u for u in updates if u <= end]
+                gaps = sorted(b - a for a, b in zip(marks, [*marks[1:], end], strict=True))
+                longest = f"{gaps[-1]:.1f} s" if gaps else "-"
+                median = f"{gaps[len(gaps) // 2]:.1f} s" if gaps else "-"
+                same = results[True][2] == results[False][2]
+                print(f"{end:>6.0f}s {'on' if live else 'off':>5} {len(marks):>7} {longest:>12} {median:>7} "
+                      f"{stop_s:>9.2f}s {str(same):>10}", flush=True)
         print(f"max RSS so far {max_rss_mb():.0f} MB")
-        path = clips[min(clips)]
-        audio = load_audio(path)
-        dur = len(audio) / SAMPLE_RATE
-        print(f"\nbatch real-time factor on a {dur:.0f} s answer (seconds of compute per second of audio)")
+
+        audio, _ = synth_answer(random.Random(7), args.rtf_seconds, work, filler_rate=0.3)
+        path = work / "rtf.wav"
+        sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
+        dur = len(load_audio(path)) / SAMPLE_RATE
+        print(f"\nreal-time factor on a {dur:.0f} s answer (seconds of compute per second of audio), "
+              f"{args.threads} threads")
         for name in args.models:
-            for method in ("plain", "viva"):
-                tr = WhisperTranscriber(require(load_manifest()[name]), method=method)
-                tr.load()
-                t0 = time.perf_counter()
-                transcribe_blocks(slices(audio), tr)
-                sec = time.perf_counter() - t0
-                print(f"  {name:<16} {method:<6} {sec / dur:.3f}  ({sec:.1f} s)  max RSS {max_rss_mb():.0f} MB")
+            tr = WhisperTranscriber(require(load_manifest()[name]), cpu_threads=args.threads)
+            plain = plain_faster_whisper(tr, path)
+            t0 = time.perf_counter()
+            analyze_file(path, tr)
+            viva = time.perf_counter() - t0
+            print(f"  {name:<16} plain faster-whisper {plain / dur:.3f}   viva analyze {viva / dur:.3f}   "
+                  f"ratio {viva / plain:.2f}x   max RSS {max_rss_mb():.0f} MB", flush=True)
     return 0
 
 

@@ -32,6 +32,11 @@ def tokens(text: str | Sequence[str]) -> list[str]:
 
 def align(ref: list[str], hyp: list[str]) -> list[tuple[str | None, str | None]]:
     """Levenshtein alignment as (ref token or None, hyp token or None) pairs."""
+    return [(None if i is None else ref[i], None if j is None else hyp[j]) for i, j in align_indices(ref, hyp)]
+
+
+def align_indices(ref: list[str], hyp: list[str]) -> list[tuple[int | None, int | None]]:
+    """Levenshtein alignment as (ref index or None, hyp index or None) pairs."""
     n, m = len(ref), len(hyp)
     d = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
@@ -41,19 +46,39 @@ def align(ref: list[str], hyp: list[str]) -> list[tuple[str | None, str | None]]
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
-    pairs: list[tuple[str | None, str | None]] = []
+    pairs: list[tuple[int | None, int | None]] = []
     i, j = n, m
     while i or j:
         if i and j and d[i][j] == d[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
-            pairs.append((ref[i - 1], hyp[j - 1]))
+            pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif i and d[i][j] == d[i - 1][j] + 1:
-            pairs.append((ref[i - 1], None))
+            pairs.append((i - 1, None))
             i -= 1
         else:
-            pairs.append((None, hyp[j - 1]))
+            pairs.append((None, j - 1))
             j -= 1
     return pairs[::-1]
+
+
+def _word_tokens(words: Sequence[Word]) -> tuple[list[str], list[int]]:
+    """The tokens of `words` and, for each, the index of the word it came from."""
+    toks: list[str] = []
+    owner: list[int] = []
+    for k, w in enumerate(words):
+        t = tokens([w.text])
+        toks += t
+        owner += [k] * len(t)
+    return toks, owner
+
+
+def filler_offsets(ref_words: Sequence[Word], hyp_words: Sequence[Word]) -> list[float]:
+    """For each filled pause found (aligned to a reference one), how far its start lies from the spoken one's
+    start, in seconds."""
+    ref, ref_of = _word_tokens(ref_words)
+    hyp, hyp_of = _word_tokens(hyp_words)
+    return [abs(hyp_words[hyp_of[j]].start - ref_words[ref_of[i]].start)
+            for i, j in align_indices(ref, hyp) if i is not None and j is not None and ref[i] == FP == hyp[j]]
 
 
 @dataclass

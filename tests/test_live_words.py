@@ -33,7 +33,7 @@ def test_drafts_show_words_before_the_pause_and_leave_the_result_alone(tmp_path:
 
     stream = StreamingTranscription(tr, on_words)
     blocks = list(slices(audio, 0.1))
-    head = int(3.0 * SAMPLE_RATE / len(blocks[0]))  # 3 s: no segment can close yet (they last 8 s or more)
+    head = int(3.0 * SAMPLE_RATE / len(blocks[0]))  # 3 s: no segment can close yet (MIN_SEGMENT_S)
     for block in blocks[:head]:
         stream.feed(block)
     assert first.wait(120), "no draft of the open segment"

@@ -61,3 +61,34 @@ def test_a_heard_filler_lands_between_its_words_where_the_audio_is_voiced() -> N
     # The same filler "heard" in a gap that is only room noise is not kept.
     silent_gap = _speech([(0.2, 1.0), (2.4, 2.6)])
     assert [w.text for w in merge_fillers(plain, prompted, silent_gap)] == ["I", "trained", "it"]
+
+
+def test_a_filler_stamped_at_the_segment_start_is_moved_onto_its_voice() -> None:
+    from app.speech.placement import place_fillers
+
+    # Whisper stamps a segment's first filler from the segment's start; the "uh" was said at 0.55-0.85.
+    audio = _speech([(0.55, 0.85), (1.2, 1.6), (1.7, 2.2)])
+    out = place_fillers([uh(0.0, 1.0), word("we", 1.2, 1.6), word("shipped", 1.7, 2.2)], audio)
+    assert out[0].text == "uh," and abs(out[0].start - 0.55) <= 0.06 and abs(out[0].end - 0.85) <= 0.06
+    assert [w.text for w in out] == ["uh,", "we", "shipped"]
+
+
+def test_fillers_in_one_gap_take_its_voiced_stretches_in_order() -> None:
+    from app.speech.placement import place_fillers
+
+    audio = _speech([(0.2, 0.6), (1.0, 1.3), (1.7, 2.0), (2.4, 2.8)])
+    ws = [word("so", 0.2, 0.6), uh(1.5, 1.5), uh(1.6, 1.6), word("then", 2.4, 2.8)]
+    out = place_fillers(ws, audio)
+    assert [round(w.start, 1) for w in out if w.text == "uh,"] == [1.0, 1.7]
+
+
+def test_one_spoken_filler_written_three_times_is_one() -> None:
+    from app.speech.placement import place_fillers
+
+    audio = _speech([(0.2, 0.6), (1.0, 1.4), (2.4, 2.8)])
+    ws = [word("so", 0.2, 0.6), uh(0.9, 1.1), uh(1.1, 1.3), uh(1.3, 1.5), word("then", 2.4, 2.8)]
+    assert [w.text for w in place_fillers(ws, audio, collapse=True)] == ["so", "uh,", "then"]
+    assert [w.text for w in place_fillers(ws, audio)] == ["so", "uh,", "uh,", "uh,", "then"]  # without the rule
+    # Two fillers with a pause between them are two.
+    two = _speech([(0.2, 0.6), (1.0, 1.3), (1.7, 2.0), (2.4, 2.8)])
+    assert len([w for w in place_fillers(ws, two, collapse=True) if w.text == "uh,"]) == 2

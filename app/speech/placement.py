@@ -43,6 +43,10 @@ def _distance(run: Run, w: Word) -> float:
     return max(0.0, run[0] - w.end, w.start - run[1])
 
 
+def _off_centre(run: Run, w: Word) -> float:
+    return abs((run[0] + run[1]) / 2 - (w.start + w.end) / 2)
+
+
 def _gap_runs(runs: Sequence[Run], lo: float, hi: float, group: Sequence[Word]) -> list[Run]:
     """The stretches mostly inside the gap (lo, hi) and within MAX_MOVE_S of the group's stamps."""
     a, b = lo - EDGE_S, hi + EDGE_S
@@ -57,16 +61,16 @@ def _gap_runs(runs: Sequence[Run], lo: float, hi: float, group: Sequence[Word]) 
 
 def _assign(group: Sequence[Word], runs: Sequence[Run]) -> list[int]:
     """For each filler (in order), the index of its stretch: in order, distinct while there are enough,
-    minimising the total distance from the stamps."""
+    minimising how far the stretches' middles lie from the stamps' middles."""
     k, m = len(group), len(runs)
     if k > m:
-        return [min(range(m), key=lambda j: _distance(runs[j], w)) for w in group]
+        return [min(range(m), key=lambda j: _off_centre(runs[j], w)) for w in group]
     inf = float("inf")
     cost = np.full((k + 1, m + 1), inf)
     cost[0, :] = 0.0
     for i in range(1, k + 1):
         for j in range(i, m + 1):
-            cost[i, j] = min(cost[i, j - 1], cost[i - 1, j - 1] + _distance(runs[j - 1], group[i - 1]))
+            cost[i, j] = min(cost[i, j - 1], cost[i - 1, j - 1] + _off_centre(runs[j - 1], group[i - 1]))
     picks, j = [], m
     for i in range(k, 0, -1):
         while cost[i, j] == cost[i, j - 1]:

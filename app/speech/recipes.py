@@ -37,7 +37,7 @@ class Pass:
 
 PLAIN = Pass(None)
 LISTED = Pass(FILLER_PROMPT)
-SENTENCE = Pass(SENTENCE_PROMPT, vad=False)
+SENTENCE = Pass(SENTENCE_PROMPT, vad=False, beam=1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,6 @@ class Recipe:
 RECIPES = {
     "plain": Recipe(PLAIN),
     "prompted": Recipe(LISTED),
-    "viva": Recipe(PLAIN, SENTENCE, voicing=True, loops=True, place=True),
+    "viva": Recipe(PLAIN, SENTENCE, loops=True, place=True, collapse=True),
 }
 METHODS = tuple(RECIPES)
