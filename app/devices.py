@@ -1,8 +1,10 @@
-"""Audio devices for the settings dialog: what is there, a test tone, and a microphone level check.
-Each call may block for about a second, so the dialog runs them on a background lane."""
+"""Audio devices: what is there, whether the configured microphone and speaker are among them (Home checks
+before an interview), a test tone and a microphone level check (the settings dialog). Listing is quick; the
+tone and the level check block for about a second, so the dialog runs them on a background lane."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,3 +65,68 @@ def describe_level(dbfs: float) -> str:
     if dbfs > -3:
         return f"Very loud ({dbfs:.0f} dBFS): lower the input gain to avoid distortion."
     return f"The microphone works ({dbfs:.0f} dBFS while you spoke)."
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    """What Home and the interview need to know: is there a microphone to record from and a speaker to read
+    the questions aloud on (the configured ones, or the system's when none is configured)."""
+
+    microphone: str | None  # the input device's name; None when there is none
+    speaker: str | None
+    wanted_input: str = ""  # the devices the settings name ("" for the system default)
+    wanted_output: str = ""
+    problem: str = ""  # why the devices could not be listed at all ("" when they could)
+
+    @property
+    def ok(self) -> bool:
+        return self.microphone is not None and self.speaker is not None
+
+    def message(self) -> str:
+        """What is wrong, in plain sentences ("" when nothing is)."""
+        if self.ok:
+            return ""
+        if self.problem:
+            return (f"Viva cannot use the sound system, so it can neither record your answers nor read the "
+                    f"questions aloud. The system said: {self.problem.rstrip('.')}.")
+        missing = []
+        if self.microphone is None:
+            missing.append(f"The microphone chosen in Settings ({self.wanted_input}) is not connected, so Viva "
+                           "cannot record your answers." if self.wanted_input else
+                           "No microphone was found, so Viva cannot record your answers.")
+        if self.speaker is None:
+            missing.append(f"The speaker chosen in Settings ({self.wanted_output}) is not connected, so the "
+                           "questions are shown but not read aloud." if self.wanted_output else
+                           "No speaker was found, so the questions are shown but not read aloud.")
+        return " ".join(missing)
+
+
+def find_device(found: Sequence[AudioDevice], wanted: str, *, inputs: bool) -> str | None:
+    """The device that `wanted` names as sounddevice reads it (an index, or all or part of a name; "" for the
+    first device of the right kind), if it is there and has channels in that direction."""
+    usable = [d for d in found if (d.inputs if inputs else d.outputs) > 0]
+    if not wanted:
+        return usable[0].name if usable else None
+    if wanted.isdigit():
+        index = int(wanted)
+        return found[index].name if index < len(found) and found[index] in usable else None
+    exact = [d for d in usable if d.name == wanted]
+    partial = [d for d in usable if wanted.lower() in d.name.lower()]
+    match = exact or partial
+    return match[0].name if match else None
+
+
+def check_devices(found: Sequence[AudioDevice], input_device: str = "", output_device: str = "") -> DeviceReport:
+    """Whether the configured (or default) microphone and speaker are among `found`."""
+    return DeviceReport(find_device(found, input_device, inputs=True), find_device(found, output_device, inputs=False),
+                        input_device, output_device)
+
+
+def probe_devices(input_device: str = "", output_device: str = "",
+                  lister: Callable[[], list[AudioDevice]] = list_devices) -> DeviceReport:
+    """`check_devices` over what the system lists now; a sound system that cannot be reached is a report too."""
+    try:
+        found = lister()
+    except DeviceError as e:
+        return DeviceReport(None, None, input_device, output_device, problem=str(e))
+    return check_devices(found, input_device, output_device)

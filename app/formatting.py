@@ -52,3 +52,13 @@ def clock(seconds: float) -> str:
     """Seconds as m:ss."""
     s = max(0, int(seconds))
     return f"{s // 60}:{s % 60:02d}"
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence of its own: a capital first letter and a full stop at the end (core errors are
+    lower-case phrases, made to follow "viva: error:" or a colon)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."

@@ -263,7 +263,7 @@ class InterviewController(QObject):
         Task(lambda: play(path, stop)).on_lane(PLAYBACK).success(done).failure(failed).run(self.runner)
 
     def _voice_failed(self, error: Exception) -> None:
-        self.speech_failed.emit(f"Could not read the question aloud: {describe(error)} "
+        self.speech_failed.emit(f"Could not read the question aloud: {describe(error).rstrip('.')}. "
                                 "The question is on screen; answer when you are ready.")
 
     def _set_speaking(self, speaking: bool) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.audio_io import AudioIO, default_audio_io
 from app.config import Config
+from app.devices import list_devices
 from app.domain import KINDS, Analysis, Question
 from app.errors import VivaError, describe
 from app.model_access import ModelAccess
@@ -36,6 +37,7 @@ from app.practice import analyze_file
 from app.question_picks import drill_questions, preset_questions
 from app.review.stored import stored_records
 from app.services import Services, build
+from app.ui.device_check import DeviceCheck
 from app.ui.dialogs.review import ReviewDialog
 from app.ui.dialogs.settings import SettingsDialog, SettingsProbes
 from app.ui.interview_controller import InterviewController, Phase
@@ -78,6 +80,9 @@ class MainWindow(QMainWindow):
         self.resize(1240, 780)
 
         self.runner = TaskRunner(self)
+        self.devices = DeviceCheck(self.runner, lambda: self.services.config,
+                                   settings_probes.devices if settings_probes else list_devices, self)
+        self.devices.enabled = audio is None  # answers from files: no microphone to check
         self.banner = Banner(self)
         self.controller = InterviewController(services, self.models, self.runner, self.audio, self)
         self.home = HomePage(self)
@@ -106,6 +111,9 @@ class MainWindow(QMainWindow):
         self.home.drill_requested.connect(self.start_drill)
         self.home.analyse_requested.connect(self.ask_and_analyse)
         self.home.history_requested.connect(self.show_history)
+        self.home.settings_requested.connect(lambda: self.open_settings(page="audio"))
+        self.home.recheck_requested.connect(self.devices.in_background)
+        self.devices.checked.connect(self.home.set_devices)
         self.history.session_selected.connect(self._load_attempts)
         self.history.review_requested.connect(self.review_stored)
         self.progress.category_changed.connect(lambda _c: self.refresh_progress())
@@ -188,6 +196,7 @@ class MainWindow(QMainWindow):
             self.show_error(e)
             return
         self.home.set_last_session(sessions[0] if sessions else None)
+        self.devices.in_background()
 
     def refresh_history(self) -> None:
         try:
@@ -258,6 +267,14 @@ class MainWindow(QMainWindow):
             self.show_interview()
             return
         self.banner.clear()
+        report = self.devices.now()  # answers from the microphone: never start without one
+        if report is not None and report.microphone is None:
+            self.home.set_devices(report, refused=True)
+            self.stack.setCurrentWidget(self.home)
+            return
+        if report is not None and report.speaker is None:
+            self.interview.read_aloud.setChecked(False)
+            self.banner.show_info(report.message())
         self.interview.category_names = self._categories()
         try:
             self.controller.start(questions, preset, title)
@@ -316,11 +333,11 @@ class MainWindow(QMainWindow):
                                   .success(done).failure(failed))
         return task.run(self.runner)
 
-    def open_settings(self) -> None:
+    def open_settings(self, *, page: str = "audio") -> None:
         if self.controller.phase in (Phase.RECORDING, Phase.ANALYSING):
             return
         probes = self.settings_probes or SettingsProbes(voices=self.services.speaker.voices)
-        saved = SettingsDialog.edit(self.services.config, self.config_path, self.runner, probes, self)
+        saved = SettingsDialog.edit(self.services.config, self.config_path, self.runner, probes, self, page=page)
         if saved is not None:
             self.apply_config(saved)
 
@@ -335,6 +352,7 @@ class MainWindow(QMainWindow):
             page.targets = config.targets
         self.statusBar().showMessage(f"Settings saved to {self.config_path}", 5000)
         self.warm_models()
+        self.devices.in_background()
 
     # -- analysing a recording -----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from app.audio import write_wav
 from app.audio_io import AudioIO
 from app.config import Config
 from app.errors import DeviceError
+from app.formatting import sentence
 from app.player import ClockPlayer
 from app.recorder import MicRecorder
 from app.services import Services, build
@@ -91,7 +92,7 @@ def test_no_microphone_is_a_message_not_a_crash(qtbot: QtBot, services: Services
     with qtbot.waitSignal(w.controller.answer_failed, timeout=60_000) as failed:
         w.interview.answer_action.trigger()
     assert "no usable microphone" in failed.args[0] and "choose another input device in settings" in failed.args[0]
-    assert w.interview.record.message.text() == failed.args[0]
+    assert w.interview.record.message.text() == sentence(failed.args[0])  # boxed, as a sentence
     assert w.interview.answer_action.isEnabled()
     w.close()
 

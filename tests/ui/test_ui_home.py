@@ -1,15 +1,46 @@
-"""The main window opens on Home, which lists the real question bank's presets."""
+"""The main window opens on Home, which lists the real question bank's presets and checks the microphone
+and speaker (sounddevice's device list is the only thing faked: no sound card here)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+import sounddevice
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from app.devices import check_devices
+from app.services import Services
 from app.store import Store
 from app.ui.app import create_main_window
+from app.ui.dialogs.settings import SettingsDialog
 from app.ui.main_window import MainWindow
+from app.ui.pages.home import HomePage
+
+HEADSET = ({"name": "USB headset", "max_input_channels": 1, "max_output_channels": 2},)
+SPEAKERS_ONLY = ({"name": "Speakers", "max_input_channels": 0, "max_output_channels": 2},)
+
+
+def system_devices(monkeypatch: pytest.MonkeyPatch, devices: Sequence[dict[str, object]]) -> None:
+    """What PortAudio lists, at the device edge."""
+    monkeypatch.setattr(sounddevice, "query_devices", lambda *_a, **_k: [dict(d) for d in devices])
+
+
+@pytest.fixture
+def headset(monkeypatch: pytest.MonkeyPatch) -> None:
+    system_devices(monkeypatch, HEADSET)
+
+
+def open_window(qtbot: QtBot, services: Services) -> tuple[MainWindow, object]:
+    """A window over the configured devices, shown, with its first device check's report."""
+    w = MainWindow(services, warm_models=False)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.devices.checked) as checked:
+        w.show()
+    qtbot.waitExposed(w)
+    return w, checked.args[0]
 
 
 def preset_texts(w: MainWindow) -> list[str]:
@@ -39,7 +70,7 @@ def test_home_headline_shows_the_last_session(qtbot: QtBot, viva_home: Path) -> 
     assert headline.startswith("Last session: ") and "0 answers" in headline
 
 
-def test_start_opens_the_interview_on_the_first_question(window: MainWindow, qtbot: QtBot) -> None:
+def test_start_opens_the_interview_on_the_first_question(headset: None, window: MainWindow, qtbot: QtBot) -> None:
     window.controller.speak_questions = False
     window.home.select_preset("ml-engineer-30")
     with qtbot.waitSignal(window.home.start_requested) as blocker:
@@ -58,7 +89,8 @@ def test_start_opens_the_interview_on_the_first_question(window: MainWindow, qtb
     assert page.summary.cell_text(0, 2) == "skipped" and page.summary.cell_text(1, 2) == "not reached"
 
 
-def test_a_category_drill_asks_three_questions_of_that_category(window: MainWindow, qtbot: QtBot) -> None:
+def test_a_category_drill_asks_three_questions_of_that_category(headset: None, window: MainWindow,
+                                                                qtbot: QtBot) -> None:
     window.controller.speak_questions = False
     combo = window.home.drill_category
     combo.setCurrentIndex(combo.findData("nlp"))
@@ -119,7 +151,8 @@ def test_viva_without_arguments_runs_the_app_until_the_window_closes(qtbot: QtBo
     assert main([]) == 0
 
 
-def test_interview_shortcuts_only_act_on_the_interview_screen(window: MainWindow, qtbot: QtBot) -> None:
+def test_interview_shortcuts_only_act_on_the_interview_screen(headset: None, window: MainWindow,
+                                                              qtbot: QtBot) -> None:
     window.controller.speak_questions = False
     window.start_interview("quick-3")
     page = window.interview
@@ -129,3 +162,74 @@ def test_interview_shortcuts_only_act_on_the_interview_screen(window: MainWindow
     window.interview_action.trigger()
     assert window.stack.currentWidget() is page and page.answer_action.isEnabled()
     page.end_action.trigger()
+
+
+def test_first_run_without_devices_says_so_and_does_not_start(qtbot: QtBot, services: Services,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    system_devices(monkeypatch, ())
+    w, report = open_window(qtbot, services)
+    notice = w.home.devices
+    assert notice.isVisible() and notice.title.text() == "Interviews need a microphone."
+    assert notice.text.text().startswith("No microphone was found, so Viva cannot record your answers. No speaker "
+                                         "was found, so the questions are shown but not read aloud. Connect one")
+    assert notice.fix_button.isVisible() and notice.recording_button.isVisible()
+
+    qtbot.mouseClick(w.home.start_button, Qt.MouseButton.LeftButton)  # refused, and said so
+    assert w.stack.currentWidget() is w.home and not w.controller.active
+    assert notice.title.text() == "The interview did not start: Viva needs a microphone to record your answers."
+    assert w.services.store.sessions() == []
+    qtbot.mouseClick(w.home.drill_button, Qt.MouseButton.LeftButton)
+    assert not w.controller.active
+
+    system_devices(monkeypatch, HEADSET)  # plugged in
+    with qtbot.waitSignal(w.devices.checked) as checked:
+        qtbot.mouseClick(notice.recheck_button, Qt.MouseButton.LeftButton)
+    assert checked.args[0].ok and not notice.isVisible()
+    w.controller.speak_questions = False
+    qtbot.mouseClick(w.home.start_button, Qt.MouseButton.LeftButton)
+    assert w.controller.active and w.stack.currentWidget() is w.interview
+    w.interview.end_action.trigger()
+
+
+def test_fix_in_settings_opens_the_audio_settings(qtbot: QtBot, services: Services,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    system_devices(monkeypatch, ())
+    w, _report = open_window(qtbot, services)
+    seen: list[str] = []
+
+    def look_and_cancel() -> None:
+        dialog = w.findChild(SettingsDialog)
+        seen.append(dialog.page() if dialog is not None else "no dialog")
+        if dialog is not None:
+            seen.append(dialog.audio_note.text())
+            dialog.reject()
+
+    QTimer.singleShot(0, look_and_cancel)  # runs inside the dialog's modal loop
+    qtbot.mouseClick(w.home.devices.fix_button, Qt.MouseButton.LeftButton)
+    assert seen == ["audio", "No audio devices were found, so recording and playback will not work."]
+
+
+def test_without_a_speaker_the_interview_starts_silently_and_says_why(qtbot: QtBot, services: Services,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    system_devices(monkeypatch, ({"name": "USB mic", "max_input_channels": 1, "max_output_channels": 0},))
+    w, report = open_window(qtbot, services)
+    assert report.microphone == "USB mic" and report.speaker is None
+    assert w.home.devices.title.text() == "Questions will not be read aloud."
+    assert not w.home.devices.recording_button.isVisible()
+    w.start_interview("quick-3")
+    assert w.controller.active and not w.controller.speak_questions
+    assert not w.interview.read_aloud.isChecked()
+    assert w.banner.kind == "info"
+    assert w.banner.text() == "No speaker was found, so the questions are shown but not read aloud."
+    w.interview.end_action.trigger()
+
+
+def test_answer_from_a_recording_is_offered_without_a_microphone(qtbot: QtBot) -> None:
+    home = HomePage()
+    qtbot.addWidget(home)
+    home.show()
+    home.set_devices(check_devices([]))
+    with qtbot.waitSignal(home.analyse_requested):
+        qtbot.mouseClick(home.devices.recording_button, Qt.MouseButton.LeftButton)
+    home.set_devices(None)  # answers from files: nothing to check, nothing said
+    assert not home.devices.isVisible()

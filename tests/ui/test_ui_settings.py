@@ -109,6 +109,16 @@ def test_no_audio_devices_is_said_plainly(qtbot: QtBot, runner: TaskRunner, tmp_
     assert describe_level(-70).startswith("Very quiet")
 
 
+def test_the_dialog_opens_on_the_tab_asked_for(qtbot: QtBot, runner: TaskRunner, tmp_path: Path) -> None:
+    d = SettingsDialog(Config(), tmp_path / "c.toml", runner, probes([]), page="targets")
+    qtbot.addWidget(d)
+    assert d.page() == "targets" and d.tabs.tabText(d.tabs.currentIndex()) == "Delivery targets"
+    d.show_page("audio")
+    assert d.tabs.currentWidget().isAncestorOf(d.input_device)
+    with pytest.raises(ValueError, match="page must be one of audio, voice, models, targets"):
+        d.show_page("network")
+
+
 def test_saving_in_the_window_applies_the_new_targets(window: MainWindow, qtbot: QtBot) -> None:
     new = replace(window.services.config, targets=Targets(wpm_low=100.0, wpm_high=140.0))
     save_config(new, config_file())

@@ -1,5 +1,6 @@
-"""Settings: audio devices (with a test tone and a microphone check), the question voice, the models, and
-the delivery targets. Values are validated by the core's config rules before anything is saved."""
+"""Settings, one tab each: audio devices (with a test tone and a microphone check), the question voice, the
+models, and the delivery targets. Values are validated by the core's config rules before anything is saved.
+Home's "Fix in Settings" opens the dialog on its audio tab."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,12 +31,14 @@ from app import devices as audio_check
 from app.config import DEVICES, Config
 from app.config_toml import save_config
 from app.errors import VivaError
+from app.formatting import sentence
 from app.modelstore import load_manifest
 from app.services import llm_path, whisper_dir
 from app.ui.tasks import Task, TaskRunner
 
 AUDIO_CHECK = "audio-check"
 DEFAULT = "System default"
+PAGES = ("audio", "voice", "models", "targets")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def check_models(cfg: Config) -> None:
 
 class SettingsDialog(QDialog):
     def __init__(self, config: Config, path: Path, runner: TaskRunner, probes: SettingsProbes | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, page: str = "audio") -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -135,20 +138,36 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("settingsTabs")
+        for name, title, form in (("audio", "Audio", audio), ("voice", "Question voice", voice),
+                                  ("models", "Models", models), ("targets", "Delivery targets", targets)):
+            tab = QWidget(self.tabs)
+            tab.setObjectName(f"settings_{name}")
+            box = QVBoxLayout(tab)
+            box.addLayout(form)
+            box.addStretch(1)
+            self.tabs.addTab(tab, title)
+        self.show_page(page)
         layout = QVBoxLayout(self)
-        for title, form in (("Audio", audio), ("Question voice", voice), ("Models", models),
-                            ("Delivery targets", targets)):
-            box = QGroupBox(title, self)
-            box.setLayout(form)
-            layout.addWidget(box)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def show_page(self, page: str) -> None:
+        """Bring one tab to the front: one of `PAGES`."""
+        if page not in PAGES:
+            raise ValueError(f"page must be one of {', '.join(PAGES)}, got {page!r}")
+        self.tabs.setCurrentIndex(PAGES.index(page))
+
+    def page(self) -> str:
+        return PAGES[self.tabs.currentIndex()]
+
     @classmethod
     def edit(cls, config: Config, path: Path, runner: TaskRunner, probes: SettingsProbes | None = None,
-             parent: QWidget | None = None) -> Config | None:
+             parent: QWidget | None = None, *, page: str = "audio") -> Config | None:
         """Show the dialog modally; the saved settings, or None when cancelled."""
-        dialog = cls(config, path, runner, probes, parent)
+        dialog = cls(config, path, runner, probes, parent, page=page)
         try:
             return dialog.saved if dialog.exec() else None
         finally:
@@ -160,8 +179,8 @@ class SettingsDialog(QDialog):
         try:
             found = self.probes.devices()
         except VivaError as e:
-            return [], f"{e}. The system default devices will be used."
-        return found, "" if found else "No audio devices were found; recording and playback will not work."
+            return [], f"{sentence(str(e))} The system default devices will be used."
+        return found, "" if found else "No audio devices were found, so recording and playback will not work."
 
     def _row(self, *widgets: QWidget) -> QWidget:
         row = QWidget(self)

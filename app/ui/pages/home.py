@@ -1,11 +1,13 @@
-"""The home screen: pick an interview preset and start, see how the last session went."""
+"""The home screen: pick an interview preset and start, see how the last session went, and what is wrong
+with the microphone or speaker (checked each time Home is shown) with a way to fix it or answer from a
+recording instead."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.devices import DeviceReport
 from app.domain import Preset, Session
 from app.formatting import plural, question_count, session_headline
+from app.ui.widgets.device_notice import DeviceNotice
 
 PRESET_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -28,6 +32,8 @@ class HomePage(QWidget):
     drill_requested = Signal(str)  # category id
     analyse_requested = Signal()
     history_requested = Signal()
+    settings_requested = Signal()  # the audio settings, to fix a missing device
+    recheck_requested = Signal()  # check the devices again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +47,10 @@ class HomePage(QWidget):
 
         self.last_session = QLabel(session_headline(None), self)
         self.last_session.setObjectName("lastSession")
+        self.devices = DeviceNotice(self)
+        self.devices.settings_requested.connect(self.settings_requested)
+        self.devices.recording_requested.connect(self.analyse_requested)
+        self.devices.recheck_requested.connect(self.recheck_requested)
 
         self.presets = QListWidget(self)
         self.presets.setObjectName("presets")
@@ -81,6 +91,7 @@ class HomePage(QWidget):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(self.last_session)
+        layout.addWidget(self.devices)
         layout.addSpacing(8)
         layout.addWidget(QLabel("Choose an interview:", self))
         layout.addWidget(self.presets, 1)
@@ -113,6 +124,15 @@ class HomePage(QWidget):
     def set_last_session(self, session: Session | None) -> None:
         """`session` is the newest row of `Store.sessions()`, or None when there are none."""
         self.last_session.setText(session_headline(session))
+
+    def set_devices(self, report: DeviceReport | None, *, refused: bool | None = None) -> None:
+        """The latest microphone and speaker check (None: answers come from files, nothing to check);
+        `refused`: an interview was just asked for and not started for lack of a microphone."""
+        self.devices.set_report(report, refused=refused)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.devices.set_report(self.devices.report, refused=False)  # news only until Home is left
 
     def preset_ids(self) -> list[str]:
         return [str(self.presets.item(i).data(PRESET_ID_ROLE)) for i in range(self.presets.count())]

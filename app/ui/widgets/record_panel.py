@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Word
-from app.formatting import clock
+from app.formatting import clock, sentence
 from app.ui.widgets.level_meter import LevelMeter
 
 IDLE_TEXT = "\u25cf  Answer  (Space)"
@@ -26,6 +26,10 @@ _BUTTON_STYLE = {
             "QPushButton:disabled { background: #c6d4ea; }",
     "recording": "QPushButton { background: #d93025; color: white; border-radius: 6px; padding: 10px 22px; }",
 }
+
+# A problem with the answer (no microphone, no speech heard): a boxed notice across the panel, not red text.
+_MESSAGE_STYLE = ("QLabel#recordMessage { background: #fdecea; color: #611a15; border: 1px solid #f5c2c0;"
+                  " border-radius: 4px; padding: 8px 10px; }")
 
 
 class RecordPanel(QWidget):
@@ -94,7 +98,8 @@ class RecordPanel(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("recordMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setStyleSheet(_MESSAGE_STYLE)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,7 +153,7 @@ class RecordPanel(QWidget):
 
     def show_problem(self, text: str) -> None:
         self.busy.hide()
-        self.message.setText(text)
+        self.message.setText(sentence(text))
         self.message.show()
 
     def add_words(self, words: list[Word]) -> None:
