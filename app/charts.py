@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,11 +39,89 @@ class RubricItems:
     items: tuple[tuple[str, str], ...]  # (item id, display name), rubric order
 
 
-def date_label(created_at: str) -> str:
+@dataclass(frozen=True)
+class Measure:
+    """One delivery figure as both kinds of chart show it."""
+    field: str  # the TrendPoint attribute
+    title: str
+    unit: str  # after a value: "142 wpm"
+    decimals: int = 0
+    integer: bool = False  # a count: whole-number ticks
+
+    def value_text(self, value: float) -> str:
+        return f"{value:.{self.decimals}f}{self.unit}"
+
+
+MEASURES = {m.field: m for m in (
+    Measure("wpm", "Pace (words per minute)", " wpm"),
+    Measure("fillers_per_100", "Fillers per 100 words", " per 100 words", 1),
+    Measure("longest_pause_s", "Longest pause (seconds)", " s", 1),
+    Measure("pauses_over_2s", "Pauses over 2 s per answer", "", integer=True),
+    Measure("score", "Structure score", " of 100"),
+)}
+MAX_TICKS = 6
+
+
+def _local(created_at: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(created_at).astimezone().strftime("%d %b")
+        return datetime.fromisoformat(created_at).astimezone()
     except ValueError:
-        return created_at[:10]
+        return None
+
+
+def date_label(created_at: str) -> str:
+    when = _local(created_at)
+    return when.strftime("%d %b") if when else created_at[:10]
+
+
+def when_label(created_at: str) -> str:
+    """Date and time, for a tooltip: "1 Dec 2025, 14:05"."""
+    when = _local(created_at)
+    return f"{when.day} {when:%b %Y, %H:%M}" if when else created_at
+
+
+def tick_indices(n: int, most: int = MAX_TICKS) -> list[int]:
+    """Which of `n` answers (0-based, oldest first) get an x-axis label: all of them up to `most`, else every
+    k-th from the first and the last, dropping the k-th one before the last when it would crowd it."""
+    most = max(2, most)
+    if n <= most:
+        return list(range(n))
+    step = math.ceil((n - 1) / (most - 1))
+    shown = list(range(0, n - 1, step))
+    if len(shown) > 1 and n - 1 - shown[-1] < step:
+        shown.pop()
+    return [*shown, n - 1]
+
+
+def tick_labels(points: Sequence[TrendPoint], indices: Sequence[int]) -> list[str]:
+    """Two lines per labelled answer: its number in the chart ("#4"), then its date, or only the time when
+    the labelled answer before it was on the same day (answers of one day would all read "01 Dec")."""
+    out, previous = [], ""
+    for i in indices:
+        day, when = date_label(points[i].created_at), _local(points[i].created_at)
+        out.append(f"#{i + 1}\n{when:%H:%M}" if day == previous and when else f"#{i + 1}\n{day}")
+        previous = day
+    return out
+
+
+def point_summary(points: Sequence[TrendPoint], i: int) -> str:
+    """Which answer a chart point is, for its tooltip: number, when, and the question."""
+    p = points[i]
+    head = f"Answer #{i + 1} of {len(points)}, {when_label(p.created_at)}"
+    question = p.question_text if len(p.question_text) <= 90 else p.question_text[:87].rstrip() + "\u2026"
+    return f"{head}\n{question}" if question else head
+
+
+def nice_step(span: float, ticks: int = 4, *, integer: bool = False) -> float:
+    """A round grid step (1, 2, 2.5 or 5 times a power of ten) giving about `ticks` lines over `span`; for a
+    count (`integer`), a whole number."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    steps = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    step = next(m * power for m in steps if m * power >= raw)
+    return float(max(1, round(step))) if integer else step
 
 
 def values(points: Sequence[TrendPoint], field: str) -> list[float | None]:
@@ -100,13 +179,9 @@ def _series(points: Sequence[TrendPoint], field: str) -> tuple[list[int], list[f
 
 
 def _x_axis(ax: Axes, points: Sequence[TrendPoint]) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    labels = [date_label(p.created_at) for p in points]
+    indices = tick_indices(len(points))
     ax.set_xlim(0.5, max(len(points), 1) + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda x, _pos: f"#{int(x)}\n{labels[int(x) - 1]}" if x == int(x) and 1 <= x <= len(labels) else ""))
+    ax.set_xticks([i + 1 for i in indices], tick_labels(points, indices))
     ax.grid(True, color="#e0e0e0", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -169,11 +244,11 @@ def trend_figure(points: Sequence[TrendPoint], targets: Targets | None = None, *
     fig = Figure(figsize=(12, 3.6 * rows), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, 2, squeeze=False).ravel()
-    _measure(axes[0], points, "wpm", "Pace (words per minute)", "wpm", band=(t.wpm_low, t.wpm_high),
+    _measure(axes[0], points, "wpm", MEASURES["wpm"].title, "wpm", band=(t.wpm_low, t.wpm_high),
              highlight=highlight_session)
-    _measure(axes[1], points, "fillers_per_100", "Fillers per 100 words", "per 100 words",
+    _measure(axes[1], points, "fillers_per_100", MEASURES["fillers_per_100"].title, "per 100 words",
              limit=t.fillers_per_100_max, highlight=highlight_session)
-    _measure(axes[2], points, "longest_pause_s", "Longest pause (seconds)", "s", limit=t.long_pause_s,
+    _measure(axes[2], points, "longest_pause_s", MEASURES["longest_pause_s"].title, "s", limit=t.long_pause_s,
              highlight=highlight_session)
     for ax, group in zip(axes[3:], groups, strict=False):
         _coverage(ax, points, group)

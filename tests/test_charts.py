@@ -153,3 +153,37 @@ def test_charts_draw_without_qt_or_pyplot(history: list[int], tmp_path: Path) ->
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "x.png").stat().st_size > 20_000
+
+
+def _at(created_at: str) -> TrendPoint:
+    return TrendPoint(1, 1, created_at, None, 120.0, 1.0, 0.5, 0, 50, {})
+
+
+def test_tick_labels_tell_answers_of_one_day_apart() -> None:
+    from datetime import datetime
+
+    from app.charts import tick_labels
+
+    times = ["2025-12-01T09:00:00+00:00", "2025-12-01T09:05:00+00:00", "2025-12-03T18:30:00+00:00"]
+    local = [datetime.fromisoformat(t).astimezone() for t in times]
+    labels = tick_labels([_at(t) for t in times], [0, 1, 2])
+    assert labels[0] == f"#1\n{local[0]:%d %b}"
+    assert labels[1] == (f"#2\n{local[1]:%H:%M}" if local[1].date() == local[0].date() else f"#2\n{local[1]:%d %b}")
+    assert labels[2] == f"#3\n{local[2]:%d %b}"
+    assert len(set(labels)) == 3
+
+
+def test_tick_indices_spread_without_crowding_the_last() -> None:
+    from app.charts import tick_indices
+
+    assert tick_indices(4) == [0, 1, 2, 3]
+    assert tick_indices(10, 6) == [0, 2, 4, 6, 9]  # not 8 and 9 side by side
+    assert tick_indices(11, 6) == [0, 2, 4, 6, 8, 10]
+    assert tick_indices(100, 1) == [0, 99]
+
+
+def test_counts_get_whole_number_steps() -> None:
+    from app.charts import nice_step
+
+    assert [nice_step(s) for s in (100, 7, 0.9)] == [25, 2, 0.25]
+    assert [nice_step(s, integer=True) for s in (1.1, 7, 10, 30)] == [1, 2, 5, 10]

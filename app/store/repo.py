@@ -37,6 +37,10 @@ class TrendPoint:
     pauses_over_2s: int | None
     score: int | None
     items: dict[str, bool]
+    question_id: str | None = None  # None for a question typed in (analyse, import)
+    question_text: str = ""
+    kind: str | None = None
+    position: int = 0  # the answer's place in its session
 
 
 class Store:
@@ -264,7 +268,7 @@ class Store:
         """One point per analysed attempt, oldest first, with its latest rubric result's items."""
         sql = """
             SELECT a.id, a.session_id, a.created_at, a.category, a.wpm, a.fillers_per_100,
-                   a.longest_pause_s, a.pauses_over_2s,
+                   a.longest_pause_s, a.pauses_over_2s, a.question_id, a.question_text, a.kind, a.position,
                    (SELECT r.id FROM rubric_results r WHERE r.attempt_id = a.id ORDER BY r.id DESC LIMIT 1)
                      AS result_id
             FROM attempts a WHERE a.status = 'analysed' {where} ORDER BY a.created_at, a.id"""
@@ -283,7 +287,8 @@ class Store:
                     "SELECT item, present FROM rubric_items WHERE result_id = ?", [row["result_id"]])}
             out.append(TrendPoint(row["id"], row["session_id"], row["created_at"], row["category"],
                                   row["wpm"], row["fillers_per_100"], row["longest_pause_s"],
-                                  row["pauses_over_2s"], score, items))
+                                  row["pauses_over_2s"], score, items, row["question_id"], row["question_text"],
+                                  row["kind"], row["position"]))
         return out
 
 

@@ -1,17 +1,22 @@
-"""Progress: trend charts over stored answers (rendered offscreen to PNG), and filtering by category in
-Progress and History."""
+"""Progress: trend charts over stored answers (rendered offscreen to PNG), points that say which answer they
+are and open its review, rubric coverage as small multiples, and filtering by category in Progress and
+History."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from pytestqt.qtbot import QtBot
 
 from app.delivery import analyze_delivery
 from app.domain import Analysis, Question, Transcript, Word
 from app.scoring.scorer import score_answer
 from app.store import Store
+from app.ui.dialogs.review import ReviewDialog
 from app.ui.main_window import MainWindow
 from app.ui.widgets.trend_chart import Series, TrendChart, nice_step
 
@@ -61,9 +66,12 @@ def test_progress_charts_render_offscreen(window: MainWindow, history: dict[str,
     assert all(not chart.empty for chart in page.charts.values())
     wpm = page.charts["wpm"]
     assert wpm.band == (130.0, 160.0)
-    assert [s.name for s in page.charts["coverage"].series] == [
-        "Situation", "Task", "Action", "Result", "Success metric", "Simple baseline", "Training/serving skew",
-        "Monitoring"]
+    assert list(page.coverage.charts) == [  # one small chart per rubric item, each with its own line
+        "STAR: Situation", "STAR: Task", "STAR: Action", "STAR: Result", "ML design checklist: Success metric",
+        "ML design checklist: Simple baseline", "ML design checklist: Training/serving skew",
+        "ML design checklist: Monitoring"]
+    task = page.coverage.charts["STAR: Task"]
+    assert len(task.series) == 1 and task.series[0].values[2] is None  # the design answer has no Task
     image = wpm.grab().toImage()
     assert image.save(str(test_output / "chart-wpm.png"))
     band_pixels = colour_count(image, QColor(214, 236, 219))  # the translucent green band over white
@@ -77,7 +85,7 @@ def test_progress_and_history_filter_by_category(window: MainWindow, history: di
     page = window.progress
     page.select_category("ml_system_design")
     assert page.headline.text() == "1 answer in 1 session"
-    assert [s.name for s in page.charts["coverage"].series][0] == "Success metric"
+    assert list(page.coverage.charts)[0] == "ML design checklist: Success metric"
     page.select_category("behavioral")
     assert page.headline.text() == "2 answers in 2 sessions"
 
@@ -93,7 +101,77 @@ def test_progress_and_history_filter_by_category(window: MainWindow, history: di
 def test_an_empty_chart_says_so(qtbot: object, test_output: Path) -> None:
     chart = TrendChart("Pace")
     chart.resize(400, 200)
-    chart.set_data([], [Series("wpm", [])], band=(130, 160))
+    chart.set_data([Series("wpm", [])], band=(130, 160))
     assert chart.empty
     assert chart.grab().toImage().save(str(test_output / "chart-empty.png"))
     assert [nice_step(s) for s in (100, 7, 0.9)] == [25, 2, 0.25]
+
+
+def test_points_are_labelled_apart_and_explain_themselves(window: MainWindow, history: dict[str, int],
+                                                          qtbot: QtBot) -> None:
+    window.resize(1240, 780)
+    window.show_progress()
+    chart = window.progress.charts["wpm"]
+    labels = [label for _i, label in chart.x_ticks()]
+    assert len(labels) == 3 and len(set(labels)) == 3  # all three answers were made today, in one minute
+    assert labels[0].startswith("#1\n") and labels[2].startswith("#3\n")
+    assert ":" not in labels[0] and ":" in labels[1] and ":" in labels[2]  # the same day again: the time
+
+    pos = chart.point_position(0, 1)
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(pos), QPointF(chart.mapToGlobal(pos)), Qt.MouseButton.NoButton,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(chart, move)  # the pointer rests on the second answer's point
+    assert chart.hovered == (0, 1)
+    tip = chart.tooltip_at(pos)
+    first, question, value, click = tip.split("\n")
+    assert first.startswith("Answer #2 of 3, ") and question == BEHAVIORAL.text
+    assert value.endswith(" wpm") and float(value.split()[0]) == pytest.approx(window.progress.points[1].wpm, abs=1)
+    assert click == "Click to open this answer's review."
+    assert chart.tooltip_at(QPoint(2, 2)) == ""
+    QApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, pos, chart.mapToGlobal(pos)))
+    assert QToolTip.text() == tip
+
+
+def test_clicking_a_point_opens_that_answers_review(window: MainWindow, history: dict[str, int],
+                                                    qtbot: QtBot) -> None:
+    window.show_progress()
+    page = window.progress
+    expected = page.points[2]
+    assert expected.question_text == DESIGN.text
+    chart = page.charts["score"]
+    with qtbot.waitSignal(page.answer_requested) as asked:
+        qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.point_position(0, 2))
+    assert asked.args == [expected.session_id, expected.attempt_id]
+    dialogs = window.findChildren(ReviewDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    assert DESIGN.text in dialogs[0].windowTitle() + " ".join(label.text() for label in dialogs[0].findChildren(QLabel))
+    with qtbot.assertNotEmitted(page.answer_requested):
+        qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+    task = page.coverage.charts["STAR: Task"]  # the small multiples open answers too
+    with qtbot.waitSignal(page.answer_requested) as asked:
+        qtbot.mouseClick(task, Qt.MouseButton.LeftButton, pos=task.point_position(0, 0))
+    assert asked.args == [page.points[0].session_id, page.points[0].attempt_id]
+
+
+def test_a_count_has_whole_number_ticks_up_to_a_labelled_top(qtbot: QtBot) -> None:
+    chart = TrendChart("Pauses over 2 s per answer")
+    qtbot.addWidget(chart)
+    chart.set_data([Series("pauses", [0, 1, 0, 3])], integer=True)
+    ticks = chart.y_ticks()
+    assert all(t == int(t) for t in ticks) and ticks[0] == 0
+    assert ticks[-1] == chart.y_range()[1] >= 3  # the top of the axis is a tick with its label
+    chart.set_data([Series("pauses", [0, 0])], integer=True)
+    assert chart.y_ticks() == [0, 1]
+    chart.set_data([Series("pace", [131.5, 150.2])], band=(130, 160))
+    assert chart.y_ticks()[-1] == chart.y_range()[1] and chart.y_range()[1] >= 160
+
+
+def test_an_empty_category_says_so_when_other_answers_exist(window: MainWindow, history: dict[str, int]) -> None:
+    window.show_progress()
+    page = window.progress
+    page.select_category("nlp")
+    assert page.headline.text() == "No answers in this category yet."
+    assert page.charts["wpm"].empty and page.charts["wpm"].empty_text == "No answers in this category yet."
+    assert page.coverage.empty.text() == "No scored answers in this category yet."
+    page.select_category(None)
+    assert page.headline.text() == "3 answers in 2 sessions"
