@@ -76,12 +76,15 @@ def convert_to_wav(source: Path, dest: Path) -> float:
     return frames / SAMPLE_RATE
 
 
-def answer_from_file(session: PracticeSession, position: int, source: Path, models: AnswerModels, *,
+def answer_from_file(session: PracticeSession, position: int, source: Path, models: AnswerModels | None, *,
                      question: Question | None = None, question_text: str = "", kind: str | None = None,
-                     progress: Progress = _quiet) -> Take:
+                     progress: Progress = _quiet, analysed: Analysis | None = None) -> Take:
     """Decode `source` once, into the session's WAV for `position`, then analyse that WAV and store it as the
     answer at `position`. AudioError: not readable audio (nothing kept). NoSpeechError: the WAV is kept with
-    its attempt marked 'no_speech' (`session.last_attempt`)."""
+    its attempt marked 'no_speech' (`session.last_attempt`). `analysed`: an analysis already made of `source`
+    (the window analyses first and saves on request), stored as it is instead of analysing again."""
+    if analysed is None and models is None:
+        raise ValueError("answer_from_file needs the models to analyse with, or an analysis")
     dest = session.audio_path(position)
     convert_to_wav(source, dest)
     session.ask(position, question, question_text or source.name)
@@ -89,10 +92,25 @@ def answer_from_file(session: PracticeSession, position: int, source: Path, mode
     attempt_id = session.begin(position, dest)
 
     def analyse() -> Analysis:
+        if analysed is not None:
+            return analysed
+        assert models is not None
         return analyze_file(dest, models.transcriber, kind=kind, question_text=question_text, judge=models.judge,
                             progress=progress, targets=models.targets)
 
     return session.complete(attempt_id, position, dest, analyse)
+
+
+def save_analysed(store: Store, source: Path, analysis: Analysis, *, question: Question | None = None,
+                  question_text: str = "", title: str = SESSION_TITLE) -> int:
+    """Keep a recording already analysed (the window's "Save to History") as the one answer of a new session,
+    through the same steps as an import. Returns the session id."""
+    session = PracticeSession(store, title=title, keep_empty=False)
+    with session:
+        answer_from_file(session, 1, source, None, question=question,
+                         question_text=question_text or (question.text if question else ""), analysed=analysis)
+    assert session.session_id is not None
+    return session.session_id
 
 
 def import_recordings(paths: Sequence[Path], store: Store, transcriber: Transcriber, *,

@@ -9,6 +9,13 @@ from pathlib import Path
 from app.domain import Analysis, Question
 
 
+def take_label(take: int, follow_up: bool = False) -> str:
+    """"Take 1", "Take 2", ...; answers to the follow-up: "Follow-up", "Follow-up, take 2", ..."""
+    if follow_up:
+        return "Follow-up" if take <= 1 else f"Follow-up, take {take}"
+    return f"Take {take}"
+
+
 @dataclass(frozen=True)
 class AnswerRecord:
     position: int  # 1-based place of the question in the session
@@ -25,3 +32,7 @@ class AnswerRecord:
     @property
     def score(self) -> int | None:
         return self.analysis.rubric.score if self.analysis.rubric else None
+
+    @property
+    def label(self) -> str:
+        return take_label(self.take, self.answers_follow_up)

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
-    QInputDialog,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -28,16 +28,18 @@ from app import __version__
 from app.audio_io import AudioIO, default_audio_io
 from app.config import Config
 from app.devices import list_devices
-from app.domain import KINDS, Analysis, Question
+from app.domain import Question
 from app.errors import VivaError, describe
 from app.model_access import ModelAccess
 from app.paths import config_file
 from app.player import Player
-from app.practice import analyze_file
 from app.question_picks import drill_questions, preset_questions
+from app.review.problems import analysis_problem
 from app.review.stored import stored_records
 from app.services import Services, build
+from app.ui.analysis_controller import AnalysedFile, AnalysisController, session_title
 from app.ui.device_check import DeviceCheck
+from app.ui.dialogs.question_picker import QuestionPickerDialog
 from app.ui.dialogs.review import ReviewDialog
 from app.ui.dialogs.settings import SettingsDialog, SettingsProbes
 from app.ui.interview_controller import InterviewController, Phase
@@ -55,9 +57,6 @@ from app.ui.widgets.sessions_filter import categories_by_session
 log = logging.getLogger(__name__)
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.mp3 *.m4a *.ogg *.opus *.webm *.aac);;All files (*)"
-SCORING_CHOICES = {"Delivery only (no structure score)": None,
-                   "Behavioral (STAR)": "behavioral", "Technical (concept)": "technical", "Design": "design"}
-
 
 class MainWindow(QMainWindow):
     analysis_finished = Signal()  # after an analysis's result or error is on screen
@@ -88,7 +87,15 @@ class MainWindow(QMainWindow):
         self.home = HomePage(self)
         self.history = HistoryPage(self)
         self.progress = ProgressPage(services.config.targets, self)
-        self.analysis = AnalysisPage(services.config.targets, self)
+        self.analysis = AnalysisPage(services.config.targets, self, new_player=self._new_player)
+        self.analyses = AnalysisController(lambda: self.services, lambda: self.models, self.runner, self)
+        self.analyses.finished.connect(self._analysis_done)
+        self.analyses.failed.connect(self._analysis_failed)
+        self.analyses.saved.connect(self._analysis_saved)
+        self.analyses.save_failed.connect(lambda e: self.analysis.show_save_failed(describe(e)))
+        self.analysis.open_requested.connect(self.ask_and_analyse)
+        self.analysis.save_requested.connect(self.analyses.save)
+        self.analysis.history_requested.connect(self._show_saved_analysis)
         self.interview = InterviewPage(self.controller, self._new_player, services.config.targets, self)
         self.stack = QStackedWidget(self)
         for page in (self.home, self.history, self.progress, self.analysis, self.interview):
@@ -357,47 +364,52 @@ class MainWindow(QMainWindow):
     # -- analysing a recording -----------------------------------------------------------------------
 
     def ask_and_analyse(self) -> None:
-        """File > Analyse recording: choose a file and how to score it, then `analyse_file`."""
+        """File > Analyse recording: choose a file and the question it answers, then `analyse_file`."""
         path, _ = QFileDialog.getOpenFileName(self, "Analyse a recording", str(Path.home()), AUDIO_FILTER)
         if not path:
             return
-        choice, ok = QInputDialog.getItem(self, "Analyse a recording", "Score the answer's structure as:",
-                                          list(SCORING_CHOICES), 0, False)
-        if ok:
-            self.analyse_file(path, SCORING_CHOICES[choice])
+        try:
+            questions = list(self.services.bank.questions.values())
+        except VivaError:
+            questions = []  # no bank: delivery only
+        picker = QuestionPickerDialog(Path(path).name, questions, self._categories(), self)
+        if picker.exec() == QDialog.DialogCode.Accepted:
+            self.analyse_file(path, picker.picker.selected_question())
 
-    def analyse_file(self, path: str | Path, kind: str | None = None) -> Task[Analysis]:
-        """Transcribe `path`, measure delivery and (with a question `kind`) score it, in the background."""
-        if kind is not None and kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)} or None, got {kind!r}")
-        source = Path(path)
-        models, targets = self.models, self.services.config.targets
-
-        def work() -> Analysis:
-            judge = models.judge() if kind else None
-            return analyze_file(source, models.transcriber(), kind=kind, judge=judge, progress=task.report,
-                                targets=targets)
-
-        task: Task[Analysis] = (Task(work).on_lane(MODELS).with_progress(f"Analysing {source.name}")
-                                .success(lambda a: self._analysis_done(source, a))
-                                .failure(lambda e: self._analysis_failed(source, e)))
+    def analyse_file(self, path: str | Path, question: Question | None = None,
+                     kind: str | None = None) -> Task[AnalysedFile]:
+        """Transcribe `path`, measure delivery and score it against `question` (or as `kind`), in the background."""
+        task = self.analyses.analyse(path, question, kind)
         self.banner.clear()
-        self.analysis.show_busy(source)
+        self.analysis.show_busy(Path(path), question)
         self.analyse_action.setEnabled(False)
         self.stack.setCurrentWidget(self.analysis)
-        return task.run(self.runner)
+        return task
 
-    def _analysis_done(self, source: Path, analysis: Analysis) -> None:
+    def _analysis_done(self, done: AnalysedFile) -> None:
         self.analyse_action.setEnabled(True)
-        self.analysis.show_analysis(source, analysis)
-        self.statusBar().showMessage(f"Analysed {source.name}", 5000)
+        self.analysis.show_analysis(done.source, done.record(), done.question)
+        self.statusBar().showMessage(f"Analysed {done.source.name}", 5000)
         self.analysis_finished.emit()
 
     def _analysis_failed(self, source: Path, error: Exception) -> None:
         self.analyse_action.setEnabled(True)
-        self.analysis.show_failure(source, describe(error))
-        self.show_error(error)
+        if not isinstance(error, VivaError):
+            log.error("unexpected error", exc_info=error)
+        self.analysis.show_failure(source, analysis_problem(error))
         self.analysis_finished.emit()
+
+    def _analysis_saved(self, session_id: int) -> None:
+        done = self.analyses.current
+        self.analysis.show_saved(session_title(done.source) if done else "")
+        self.statusBar().showMessage("Saved to History", 5000)
+
+    def _show_saved_analysis(self) -> None:
+        session_id = self.analyses.saved_session
+        self.show_history()
+        if session_id is not None:
+            self.history.filter_by_category(None)
+            self.history.select_session(session_id)
 
     # -- errors, about, closing ----------------------------------------------------------------------
 
@@ -418,4 +430,5 @@ class MainWindow(QMainWindow):
         self.controller.abort()
         self.interview.review.stop()
         self.runner.shutdown()
+        self.analyses.close()
         super().closeEvent(event)

@@ -1,5 +1,6 @@
-"""The review of one answer, from plain data (no models): marks, evidence, playback following the words,
-click-to-seek, and the comparison with the previous take."""
+"""The review of one answer, from plain data (no models, and verdicts given rather than scored, so these test the
+review and not the scorer): coaching summary, length verdict, marks, evidence, the timeline strip, playback
+following the words, click-to-seek, the comparison with the previous take and both takes side by side."""
 
 from __future__ import annotations
 
@@ -7,24 +8,28 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from app.audio import write_wav
 from app.config import Targets
 from app.delivery import analyze_delivery
-from app.domain import Analysis, Question, Transcript, Word
+from app.domain import Analysis, Evidence, ItemVerdict, Question, RubricResult, Transcript, Word
 from app.player import ClockPlayer
 from app.review.answer import AnswerRecord
 from app.review.compare import compare
 from app.review.marks import mark_words, word_at
-from app.scoring.scorer import score_answer
+from app.scoring.rubrics import default_rubrics
 from app.ui.widgets.review_panel import ReviewPanel
 
 QUESTION = Question("q", "behavioral", "behavioral", "medium", 60, "Tell me about a failure.", ("a",))
 FIRST = "um so models can be you know slow and I think that is hard"
 SECOND = ("Last year at my previous job our fraud model was too slow. My goal was to cut latency in half. "
           "I profiled the service and I rewrote the batching. As a result latency dropped by forty percent.")
+STAR_QUOTES = {"situation": "Last year at my previous job our fraud model was too slow.",
+               "task": "My goal was to cut latency in half.",
+               "action": "I profiled the service and I rewrote the batching.",
+               "result": "As a result latency dropped by forty percent."}
 
 
 class FakeClock:
@@ -44,10 +49,28 @@ def spoken(text: str, gap_after: int | None = None) -> Transcript:
     return Transcript(tuple(words), duration_s=t + 0.5, model="test")
 
 
+def star_verdicts(tr: Transcript) -> RubricResult:
+    """Each STAR point present where its quote is in the transcript (with the quote's audio times), else missing
+    with the rubric's own advice."""
+    star = default_rubrics()["star"]
+    words = [w.text for w in tr.words]
+    items = []
+    for item in star.items:
+        quote = STAR_QUOTES[item.id].split()
+        at = next((i for i in range(len(words)) if words[i:i + len(quote)] == quote), None)
+        if at is None:
+            items.append(ItemVerdict(item.id, False, 0.1, (), item.advice))
+        else:
+            ev = Evidence(" ".join(quote), tr.words[at].start, tr.words[at + len(quote) - 1].end)
+            items.append(ItemVerdict(item.id, True, 0.9, (ev,)))
+    score = round(100 * sum(i.present for i in items) / len(items))
+    return RubricResult("star", tuple(items), score, (), {"name": "none"}, "test")
+
+
 def record(text: str, audio: Path, take: int = 1, previous: AnswerRecord | None = None,
            gap_after: int | None = None) -> AnswerRecord:
     tr = spoken(text, gap_after)
-    rubric = score_answer("star", QUESTION.text, words=tr.words)
+    rubric = star_verdicts(tr)
     write_wav(audio, np.zeros(int(16000 * tr.duration_s), dtype=np.float32))
     return AnswerRecord(1, QUESTION, take, take, Analysis(tr, analyze_delivery(tr), rubric, {}), audio, None, previous)
 
@@ -83,8 +106,8 @@ def test_review_shows_marks_checklist_and_cards(panel: ReviewPanel, tmp_path: Pa
     assert view.marked_words("filler") == ["um", "you", "know"]
     assert view.marked_words("hedge") == ["I", "think"]
     assert view.pause_marks() == [2.6]
-    assert panel.cards.text("pause").startswith("2.6 s") and "1 pause(s) over 2 s" in panel.cards.text("pause")
-    assert panel.cards.text("fillers").startswith("15.4 / 100 words (2 filler(s)")
+    assert panel.cards.text("pause") == "2.6 s (1 pause of 2 s or more)"
+    assert panel.cards.text("fillers").startswith("15.4 / 100 words (2 fillers \u00b7")
     assert [t.split("\n")[0] for t in panel.checklist.texts()] == ["\u2717 Situation", "\u2717 Task",
                                                                    "\u2717 Action", "\u2717 Result"]
     assert "Finish with the outcome" in panel.checklist.texts()[3]
@@ -119,7 +142,7 @@ def test_evidence_and_the_comparison_with_the_previous_take(panel: ReviewPanel, 
     first = record(FIRST, tmp_path / "a.wav")
     second = record(SECOND, tmp_path / "b.wav", take=2, previous=first)
     panel.show_answer(second)
-    assert panel.heading.text() == "Your answer (take 2)"
+    assert panel.heading.text() == "Your answer \u00b7 Take 2"
     text = panel.comparison.text()
     assert "Compared with take 1" in text and "Score: 0 \u2192 100 (+100)" in text
     assert "Fillers: 15.4 \u2192 0.0 per 100 words (\u221215.4)" in text
@@ -164,3 +187,79 @@ def test_a_rescored_answer_lists_its_other_results(panel: ReviewPanel, tmp_path:
 
     panel.show_answer(first)  # a fresh answer has one result: nothing to list
     assert panel.earlier_scores.isHidden()
+
+
+LONG_QUESTION = Question("q2", "behavioral", "behavioral", "medium", 120, "Tell me about a project.", ("a",))
+
+
+def test_a_short_answer_is_flagged_and_the_summary_says_what_to_fix(panel: ReviewPanel, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    r = record(SECOND, tmp_path / "a.wav")  # a complete STAR answer, spoken in about 17 s
+    r = replace(r, question=LONG_QUESTION)
+    panel.show_answer(r)
+    assert r.analysis.delivery.duration_s < 20
+    assert panel.cards.text("length").startswith("0:1") and "Too short \u00b7 2:00 suggested" in \
+        panel.cards.text("length")
+    assert panel.coaching.fix_text().startswith("Say more: the answer ran 0:1")
+    assert "of the 2:00 suggested" in panel.coaching.fix_text()
+    assert panel.coaching.well_text().startswith("Covered Situation, Task, Action and Result.")
+    assert "No fillers." in panel.coaching.well_text()
+    assert panel.coaching.fix.text().startswith('<b style="color:#b3261e">Fix next:</b>')
+
+
+def test_the_timeline_shows_pauses_and_fillers_and_a_click_plays_from_there(panel: ReviewPanel, clock: FakeClock,
+                                                                           qtbot: QtBot, tmp_path: Path) -> None:
+    panel.show_answer(record(FIRST, tmp_path / "a.wav", gap_after=7))
+    strip, bar = panel.timeline, panel.player
+    timeline = strip.timeline
+    assert [(s.start, s.end) for s in timeline.of("long_pause")] == [(3.1, 5.7)]
+    assert [s.text for s in timeline.of("filler")] == ["um", "you know"]
+    assert len(timeline.of("speech")) == 2  # split by the pause
+    x = int(strip.x_for(5.8))  # "and", just after the pause
+    qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(x, strip.height() // 2))
+    assert bar.playing and bar.player.position() == pytest.approx(5.8, abs=0.1)
+    qtbot.waitUntil(lambda: panel.transcript.current == 8)
+    assert strip.position == pytest.approx(bar.player.position(), abs=0.1)
+    bar.pause()
+
+
+def test_two_takes_side_by_side_with_playback_of_either(panel: ReviewPanel, clock: FakeClock, qtbot: QtBot,
+                                                         tmp_path: Path) -> None:
+    first = record(FIRST, tmp_path / "a.wav")
+    panel.show_answer(first)
+    assert panel.tabs.tabBar().isHidden() and not panel.tabs.isTabEnabled(1)
+    second = record(SECOND, tmp_path / "b.wav", take=2, previous=first)
+    panel.show_answer(second)
+    assert panel.tabs.tabBar().isVisible() and panel.tabs.tabText(1) == "Take 1 and take 2 side by side"
+    panel.show_side_by_side()
+    before, after = panel.takes.before, panel.takes.after
+    assert before.isVisible() and after.isVisible()
+    assert (before.title(), after.title()) == ("Take 1", "Take 2")
+    assert before.transcript.toPlainText().startswith("um so models") and before.transcript.marked_words("filler")
+    assert after.transcript.toPlainText().startswith("Last year")
+    assert "structure 0/100" in before.figures.text() and "structure 100/100" in after.figures.text()
+    qtbot.mouseClick(before.player.play_button, Qt.MouseButton.LeftButton)
+    clock.now += 1.25
+    qtbot.waitUntil(lambda: before.transcript.current == 3)
+    qtbot.mouseClick(after.player.play_button, Qt.MouseButton.LeftButton)
+    assert after.player.playing and not before.player.playing  # one take at a time
+    panel.toggle_playback()  # Space / Ctrl+P act on the take playing
+    assert not after.player.playing
+    panel.tabs.setCurrentIndex(0)
+    assert not panel.player.playing
+
+
+def test_pace_from_slow_to_too_fast_is_not_coloured_as_better(panel: ReviewPanel, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.review.compare import COLOURS
+
+    first = record(FIRST, tmp_path / "a.wav")
+    slow = replace(first, analysis=replace(first.analysis, delivery=replace(first.analysis.delivery, wpm=100.0)))
+    fast_analysis = replace(first.analysis, delivery=replace(first.analysis.delivery, wpm=190.0))
+    panel.show_answer(replace(first, take=2, previous=slow, analysis=fast_analysis))
+    text = panel.comparison.text()
+    assert (f'<span style="color:{COLOURS["overshot"]}">Pace: 100 \u2192 190 wpm (+90), was too slow, now too fast'
+            '</span>') in text
+    assert COLOURS["overshot"] != COLOURS["better"]

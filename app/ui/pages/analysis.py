@@ -1,167 +1,145 @@
-"""The result of analysing one recording: transcript, delivery numbers and the rubric verdicts."""
+"""A recording made elsewhere, reviewed like any answer: the same review as after an interview question (coaching
+summary, cards, marked transcript with timeline and replay, checklist), the question it was scored against, and
+Save to History. Problems are said in plain words."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.audio_io import PlayerFactory
 from app.config import Targets
-from app.domain import Analysis, Delivery, RubricResult
-from app.formatting import DASH
+from app.domain import Question
+from app.player import ClockPlayer
+from app.review.answer import AnswerRecord
+from app.ui.widgets.review_panel import ReviewPanel
 
-METRICS = ("Duration", "Words", "Pace", "Fillers", "Filler words", "Hedges", "Longest pause", "Pauses over 2 s")
-PRESENT, MISSING = "\u2713", "\u2717"
-
-
-def _within(value: float, low: float, high: float) -> str:
-    if value < low:
-        return "slow"
-    return "fast" if value > high else "on target"
+INTRO = ("Review a recording you made elsewhere (a phone, a video call, an earlier practice): Viva transcribes it, "
+         "measures the delivery and scores its structure against the question it answers. Nothing leaves this "
+         "computer.")
+PROBLEM_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; border-radius: 4px; padding: 8px; }"
 
 
-def delivery_lines(d: Delivery, targets: Targets) -> dict[str, str]:
-    """The metrics table's text for one answer, with the user's targets as the yardstick."""
-    fillers = ", ".join(sorted({f.text.lower() for f in d.fillers}))
-    return {
-        "Duration": f"{d.duration_s:.1f} s (speaking {d.speaking_s:.1f} s)",
-        "Words": str(d.word_count),
-        "Pace": f"{d.wpm:.0f} wpm, {_within(d.wpm, targets.wpm_low, targets.wpm_high)} "
-                f"(target {targets.wpm_low:.0f}\u2013{targets.wpm_high:.0f})",
-        "Fillers": f"{len(d.fillers)} ({d.fillers_per_100_words:.1f} per 100 words; target \u2264 "
-                   f"{targets.fillers_per_100_max:.0f})",
-        "Filler words": fillers or DASH,
-        "Hedges": str(len(d.hedges)),
-        "Longest pause": f"{d.longest_pause_s:.1f} s",
-        "Pauses over 2 s": str(d.long_pauses_2s),
-    }
-
-
-def rubric_lines(r: RubricResult) -> list[str]:
-    lines = []
-    for item in r.items:
-        name = item.id.replace("_", " ").capitalize()
-        if item.present and item.evidence:
-            lines.append(f"{PRESENT} {name}: \u201c{item.evidence[0].text}\u201d")
-        elif item.present:
-            lines.append(f"{PRESENT} {name}")
-        else:
-            lines.append(f"{MISSING} {name}: {item.advice}" if item.advice else f"{MISSING} {name}")
-    return lines
+def question_line(question: Question | None) -> str:
+    if question is None:
+        return "No question chosen: delivery only (no structure score, no suggested length)."
+    return f"Question: {question.text}"
 
 
 class AnalysisPage(QWidget):
-    def __init__(self, targets: Targets | None = None, parent: QWidget | None = None) -> None:
+    open_requested = Signal()  # choose a recording to analyse
+    save_requested = Signal()
+    history_requested = Signal()  # show the saved session
+
+    def __init__(self, targets: Targets | None = None, parent: QWidget | None = None, *,
+                 new_player: PlayerFactory | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("analysisPage")
-        self.targets = targets or Targets()
         self.source: Path | None = None
 
-        self.heading = QLabel("Analyse a recording with File \u203a Analyse recording\u2026 (Ctrl+O).", self)
+        self.heading = QLabel("Analyse a recording", self)
         self.heading.setObjectName("analysisHeading")
         self.heading.setWordWrap(True)
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
+        self.question = QLabel(INTRO, self)
+        self.question.setObjectName("analysisQuestion")
+        self.question.setWordWrap(True)
+        self.question.setTextFormat(Qt.TextFormat.PlainText)  # question text and file names are not markup
 
-        self.transcript = QPlainTextEdit(self)
-        self.transcript.setObjectName("analysisTranscript")
-        self.transcript.setReadOnly(True)
-        self.transcript.setPlaceholderText("The transcript appears here.")
-        transcript_box = QGroupBox("Transcript", self)
-        QVBoxLayout(transcript_box).addWidget(self.transcript)
+        self.open_button = QPushButton("Choose a recording\u2026", self)
+        self.open_button.setObjectName("analysisOpen")
+        self.open_button.setToolTip("File \u203a Analyse recording (Ctrl+O)")
+        self.open_button.clicked.connect(self.open_requested)
+        self.save_button = QPushButton("Save to History", self)
+        self.save_button.setObjectName("analysisSave")
+        self.save_button.setToolTip("Keep this answer as a session of its own, with its recording")
+        self.save_button.clicked.connect(self._save)
+        self.saved_note = QLabel(self)
+        self.saved_note.setObjectName("analysisSaved")
+        self.saved_note.setTextFormat(Qt.TextFormat.RichText)
+        self.saved_note.linkActivated.connect(lambda _link: self.history_requested.emit())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.saved_note, 1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.save_button)
 
-        self._metric_values: dict[str, QLabel] = {}
-        metrics_box = QGroupBox("Delivery", self)
-        form = QFormLayout(metrics_box)
-        for name in METRICS:
-            value = QLabel(DASH, metrics_box)
-            value.setWordWrap(True)
-            self._metric_values[name] = value
-            form.addRow(f"{name}:", value)
-
-        self.score = QLabel(self)
-        self.score.setObjectName("rubricScore")
-        self.score.setWordWrap(True)
-        self.items = QListWidget(self)
-        self.items.setObjectName("rubricItems")
-        self.items.setWordWrap(True)
-        self.feedback = QListWidget(self)
-        self.feedback.setObjectName("rubricFeedback")
-        self.feedback.setWordWrap(True)
-        self.feedback.setMaximumHeight(110)
-        rubric_box = QGroupBox("Structure", self)
-        rubric_layout = QVBoxLayout(rubric_box)
-        rubric_layout.addWidget(self.score)
-        rubric_layout.addWidget(self.items, 1)
-        rubric_layout.addWidget(self.feedback)
-
-        right = QVBoxLayout()
-        right.addWidget(metrics_box)
-        right.addWidget(rubric_box, 1)
-        body = QHBoxLayout()
-        body.addWidget(transcript_box, 3)
-        body.addLayout(right, 2)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("analysisProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(PROBLEM_STYLE)
+        self.review = ReviewPanel(new_player or ClockPlayer, targets, self, shortcuts=True)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setContentsMargins(24, 16, 24, 12)
         layout.addWidget(self.heading)
-        layout.addLayout(body, 1)
-        self._clear_results()
+        layout.addWidget(self.question)
+        layout.addLayout(buttons)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.review, 1)
+        layout.addStretch(0)
+        self._show_state(review=False, problem=False, can_save=False)
 
-    def show_busy(self, source: Path) -> None:
+    @property
+    def targets(self) -> Targets:
+        return self.review.targets
+
+    @targets.setter
+    def targets(self, targets: Targets) -> None:
+        self.review.targets = targets
+
+    def show_busy(self, source: Path, question: Question | None) -> None:
         self.source = source
         self.heading.setText(f"Analysing {source.name}\u2026")
-        self._clear_results()
+        self.question.setText(question_line(question))
+        self.saved_note.clear()
+        self.review.stop()
+        self._show_state(review=False, problem=False, can_save=False)
+        self.open_button.setEnabled(False)
 
-    def show_analysis(self, source: Path, analysis: Analysis) -> None:
+    def show_analysis(self, source: Path, record: AnswerRecord, question: Question | None) -> None:
         self.source = source
         self.heading.setText(f"Analysis of {source.name}")
-        self.transcript.setPlainText(analysis.transcript.text)
-        for name, text in delivery_lines(analysis.delivery, self.targets).items():
-            self._metric_values[name].setText(text)
-        self._show_rubric(analysis.rubric)
+        self.question.setText(question_line(question))
+        self.review.show_answer(record)
+        self._show_state(review=True, problem=False, can_save=True)
+        self.review.transcript.setFocus()
 
     def show_failure(self, source: Path, message: str) -> None:
         self.source = source
         self.heading.setText(f"Could not analyse {source.name}")
-        self._clear_results()
-        self.transcript.setPlaceholderText(message)
+        self.problem.setText(message)
+        self._show_state(review=False, problem=True, can_save=False)
 
-    def metric_text(self, name: str) -> str:
-        return self._metric_values[name].text()
+    def show_saving(self) -> None:
+        self.save_button.setEnabled(False)
+        self.saved_note.setText("Saving to History\u2026")
 
-    def rubric_item_texts(self) -> list[str]:
-        return [self.items.item(i).text() for i in range(self.items.count())]
+    def show_saved(self, title: str) -> None:
+        self.save_button.setEnabled(False)
+        self.save_button.setText("Saved")
+        self.saved_note.setText(f"Saved to History as \u201c{escape(title)}\u201d. "
+                                '<a href="history">Open it in History</a>')
 
-    def _show_rubric(self, r: RubricResult | None) -> None:
-        self.items.clear()
-        if r is None:
-            self.score.setText("Not scored: choose a question type when analysing to score the structure.")
-            self.feedback.clear()
-            return
-        self.score.setText(f"{r.rubric.upper()} score: {r.score}/100")
-        for line in rubric_lines(r):
-            self.items.addItem(QListWidgetItem(line))
-        self.feedback.addItems([f"\u2022 {f}" for f in r.feedback])
+    def show_save_failed(self, message: str) -> None:
+        self.save_button.setEnabled(True)
+        self.saved_note.setText(f"Not saved: {escape(message)}")
 
-    def _clear_results(self) -> None:
-        self.transcript.clear()
-        self.transcript.setPlaceholderText("The transcript appears here.")
-        for value in self._metric_values.values():
-            value.setText(DASH)
-        self.items.clear()
-        self.score.setText(DASH)
-        self.feedback.clear()
+    def _save(self) -> None:
+        self.show_saving()
+        self.save_requested.emit()
+
+    def _show_state(self, *, review: bool, problem: bool, can_save: bool) -> None:
+        self.review.setVisible(review)
+        self.problem.setVisible(problem)
+        self.save_button.setVisible(review)
+        self.save_button.setEnabled(can_save)
+        self.save_button.setText("Save to History")
+        self.open_button.setEnabled(True)
+        self.open_button.setText("Analyse another recording\u2026" if review or problem else "Choose a recording\u2026")

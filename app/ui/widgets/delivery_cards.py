@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.config import Targets
 from app.domain import Delivery, RubricResult
-from app.formatting import DASH, clock
+from app.formatting import DASH, clock, plural
+from app.review.coaching import length_verdict, long_pauses, pace_side
 
 GOOD, WARN, NEUTRAL = "#1e8e3e", "#b3261e", "#3c4043"
 CARDS = ("pace", "fillers", "pause", "length", "score")
+PACE_WORDS = {"slow": "Too slow", "fast": "Too fast", "on target": "On target"}
 
 
 @dataclass(frozen=True)
@@ -24,22 +26,24 @@ class CardText:
 
 def card_texts(d: Delivery, rubric: RubricResult | None, targets: Targets, suggested_s: int) -> dict[str, CardText]:
     band = f"target {targets.wpm_low:.0f}\u2013{targets.wpm_high:.0f}"
-    if d.wpm < targets.wpm_low:
-        pace = CardText(f"{d.wpm:.0f} wpm", f"slow \u00b7 {band}", WARN)
-    elif d.wpm > targets.wpm_high:
-        pace = CardText(f"{d.wpm:.0f} wpm", f"fast \u00b7 {band}", WARN)
-    else:
-        pace = CardText(f"{d.wpm:.0f} wpm", f"on target \u00b7 {band}", GOOD)
+    side = pace_side(d.wpm, targets)
+    pace = CardText(f"{d.wpm:.0f} wpm", f"{PACE_WORDS[side]} \u00b7 {band}", GOOD if side == "on target" else WARN)
     ok = d.fillers_per_100_words <= targets.fillers_per_100_max
     fillers = CardText(f"{d.fillers_per_100_words:.1f} / 100 words",
-                       f"{len(d.fillers)} filler(s) \u00b7 target \u2264 {targets.fillers_per_100_max:g}",
+                       f"{plural(len(d.fillers), 'filler')} \u00b7 target \u2264 {targets.fillers_per_100_max:g}",
                        GOOD if ok else WARN)
-    long_ok = d.longest_pause_s < targets.long_pause_s
-    pause = CardText(f"{d.longest_pause_s:.1f} s", f"{d.long_pauses_2s} pause(s) over 2 s", GOOD if long_ok else WARN)
-    length = CardText(clock(d.duration_s), f"{d.word_count} words \u00b7 {clock(suggested_s)} suggested",
-                      WARN if d.duration_s > suggested_s * 1.25 else NEUTRAL)
+    n_long = long_pauses(d, targets)
+    pause = CardText(f"{d.longest_pause_s:.1f} s", f"{plural(n_long, 'pause')} of {targets.long_pause_s:g} s or more",
+                     WARN if n_long else GOOD)
+    verdict = length_verdict(d.duration_s, suggested_s)
+    words = plural(d.word_count, "word")
+    if suggested_s > 0:
+        length = CardText(clock(d.duration_s), f"{verdict.text.split(':')[0]} \u00b7 {clock(suggested_s)} suggested "
+                          f"\u00b7 {words}", GOOD if verdict.ok else WARN)
+    else:
+        length = CardText(clock(d.duration_s), words.capitalize())
     if rubric is None:
-        score = CardText(DASH, "structure not scored")
+        score = CardText(DASH, "Structure not scored")
     else:
         score = CardText(f"{rubric.score}/100", f"{sum(i.present for i in rubric.items)} of {len(rubric.items)} "
                          "points covered", GOOD if rubric.score >= 75 else (NEUTRAL if rubric.score >= 50 else WARN))

@@ -18,6 +18,7 @@ TICK_MS = 40
 class PlaybackBar(QWidget):
     position_changed = Signal(float)  # seconds
     problem = Signal(str)  # the audio could not be played; the bar falls back to silent timing
+    started = Signal()  # playback began (another bar showing a take beside this one pauses)
 
     def __init__(self, new_player: PlayerFactory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,12 +84,17 @@ class PlaybackBar(QWidget):
             self._fall_back(str(e))
         self._timer.start()
         self.play_button.setText("\u275a\u275a  Pause")
+        self.started.emit()
 
     def pause(self) -> None:
         self.player.pause()
         self._timer.stop()
         self.play_button.setText("\u25b6  Play answer")
         self._show(self.player.position())
+
+    def pause_if_playing(self) -> None:
+        if self.playing:
+            self.pause()
 
     def stop(self) -> None:
         self.player.close()
