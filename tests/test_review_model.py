@@ -72,6 +72,7 @@ def test_a_good_answer_has_nothing_to_fix() -> None:
     c = coach(analysis(ON_PACE, rubric=star((True,) * 4)), 40, T)
     assert c.fix_next is None and c.also == ()
     assert c.fix_text == "Nothing off target: keep answering like this."
+    assert c.fix_headline == "Nothing off target"
     assert c.went_well == ("Covered Situation, Task, Action and Result.", "No fillers.",
                            "Pace on target: 150 words a minute.", "No long pauses.",
                            "Length about right: 0:39 of 0:40 suggested.")
@@ -84,6 +85,8 @@ def test_the_one_thing_to_fix_is_content_before_delivery() -> None:
     c = coach(a, 30, T)
     assert c.fix_next is not None and c.fix_next.area == "structure"
     assert c.fix_next.text == "Add the result. Say the result."
+    assert c.fix_headline == "Add the result" and [p.headline for p in c.also] == ["Cut the fillers",
+                                                                                   "Speed up a little"]
     assert [p.area for p in c.also] == ["fillers", "pace"]
     assert c.also[0].text.startswith("Cut the fillers: 20 fillers (100.0 per 100 words, target at most 3), mostly "
                                      "\u201cum\u201d.")

@@ -34,5 +34,10 @@ class AnswerRecord:
         return self.analysis.rubric.score if self.analysis.rubric else None
 
     @property
+    def suggested_s(self) -> int:
+        """The answer time to measure it against: the question's; none for a follow-up (a short answer)."""
+        return 0 if self.answers_follow_up else self.question.answer_time_s
+
+    @property
     def label(self) -> str:
         return take_label(self.take, self.answers_follow_up)

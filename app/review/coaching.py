@@ -69,6 +69,7 @@ def long_pauses(d: Delivery, targets: Targets) -> int:
 class Point:
     area: str  # structure | length | fillers | pace | pauses
     text: str
+    headline: str  # the text's first words, for a table cell: "Say more", "Add the result", ...
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ class Coaching:
     @property
     def fix_text(self) -> str:
         return self.fix_next.text if self.fix_next else "Nothing off target: keep answering like this."
+
+    @property
+    def fix_headline(self) -> str:
+        return self.fix_next.headline if self.fix_next else "Nothing off target"
 
 
 def _names(names: Sequence[str]) -> str:
@@ -96,7 +101,8 @@ def coach(analysis: Analysis, suggested_s: int, targets: Targets) -> Coaching:
 
     if length.state == TOO_SHORT:
         problems.append(Point(LENGTH, f"Say more: the answer ran {clock(d.duration_s)} of the "
-                                      f"{clock(suggested_s)} suggested, too short to cover the question."))
+                                      f"{clock(suggested_s)} suggested, too short to cover the question.",
+                              "Say more"))
     if r is not None:
         covered = [item_name(r.rubric, i.id) for i in r.items if i.present]
         missing = [i for i in r.items if not i.present]
@@ -106,7 +112,8 @@ def coach(analysis: Analysis, suggested_s: int, targets: Targets) -> Coaching:
             first = missing[0]
             more = f" ({plural(len(missing) - 1, 'more point')} missing.)" if len(missing) > 1 else ""
             advice = f" {first.advice}" if first.advice else ""
-            problems.append(Point(STRUCTURE, f"Add the {item_name(r.rubric, first.id).lower()}.{advice}{more}"))
+            name = item_name(r.rubric, first.id).lower()
+            problems.append(Point(STRUCTURE, f"Add the {name}.{advice}{more}", f"Add the {name}"))
 
     n_fillers = len(d.fillers)
     if d.fillers_per_100_words <= targets.fillers_per_100_max:
@@ -118,27 +125,28 @@ def coach(analysis: Analysis, suggested_s: int, targets: Targets) -> Coaching:
         problems.append(Point(FILLERS, f"Cut the fillers: {plural(n_fillers, 'filler')} "
                                        f"({d.fillers_per_100_words:.1f} per 100 words, target at most "
                                        f"{targets.fillers_per_100_max:g}), mostly {said}. "
-                                       "Pause silently instead."))
+                                       "Pause silently instead.", "Cut the fillers"))
 
     side = pace_side(d.wpm, targets)
     band = f"target {targets.wpm_low:.0f}\u2013{targets.wpm_high:.0f}"
     if side == "on target":
         well.append(f"Pace on target: {d.wpm:.0f} words a minute.")
     elif side == "slow":
-        problems.append(Point(PACE, f"Speed up a little: {d.wpm:.0f} words a minute, {band}."))
+        problems.append(Point(PACE, f"Speed up a little: {d.wpm:.0f} words a minute, {band}.", "Speed up a little"))
     else:
-        problems.append(Point(PACE, f"Slow down: {d.wpm:.0f} words a minute, {band}."))
+        problems.append(Point(PACE, f"Slow down: {d.wpm:.0f} words a minute, {band}.", "Slow down"))
 
     n_long = long_pauses(d, targets)
     if n_long:
         problems.append(Point(PAUSES, f"Shorten the long pauses: {plural(n_long, 'pause')} of "
-                                      f"{targets.long_pause_s:g} s or more (longest {d.longest_pause_s:.1f} s)."))
+                                      f"{targets.long_pause_s:g} s or more (longest {d.longest_pause_s:.1f} s).",
+                              "Shorten the long pauses"))
     else:
         well.append("No long pauses.")
 
     if length.state == TOO_LONG:
         problems.append(Point(LENGTH, f"Tighten it: the answer ran {clock(d.duration_s)} against "
-                                      f"{clock(suggested_s)} suggested."))
+                                      f"{clock(suggested_s)} suggested.", "Tighten it"))
     elif length.state == ABOUT_RIGHT:
         well.append(f"Length about right: {clock(d.duration_s)} of {clock(suggested_s)} suggested.")
 

@@ -144,8 +144,11 @@ def test_ending_while_recording_keeps_nothing_of_the_answer(qtbot: QtBot, servic
     page = w.interview
     page.answer_action.trigger()
     qtbot.waitUntil(lambda: page.record.elapsed_s() > 3, timeout=10_000)
+    page.end_action.trigger()  # asks first: the answer being recorded would be lost
+    assert page.end_box is not None and page.end_confirm is not None
+    assert "The answer you are recording now will not be kept." in page.end_box.informativeText()
     with qtbot.waitSignal(w.controller.finished, timeout=60_000):
-        page.end_action.trigger()
+        page.end_confirm.click()
         assert w.controller.phase in (Phase.RECORDING, Phase.ANALYSING)
     assert page.stack.currentWidget() is page.summary
     assert page.summary.cell_text(0, 2) == "skipped"  # the fragment is no answer

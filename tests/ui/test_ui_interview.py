@@ -77,22 +77,41 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     review = page.review
     assert page.stack.currentWidget() is review
     assert "country" in review.transcript.toPlainText().lower()
-    assert [t.split("\n")[0] for t in review.checklist.texts()] == [
-        "\u2717 Situation", "\u2717 Task", "\u2717 Action", "\u2717 Result"]
+    # (Which points the scorer finds in a speech that is no STAR answer is the scorer's business, tested there.)
+    assert [t.split("\n")[0][2:] for t in review.checklist.texts()] == ["Situation", "Task", "Action", "Result"]
+    assert "\u2717 Result" in [t.split("\n")[0] for t in review.checklist.texts()]
     assert "wpm" in review.cards.text("pace") and "target 130\u2013160" in review.cards.text("pace")
-    assert review.cards.text("score").startswith("0/100")
-    assert review.comparison.isHidden()
+    first_score = c.latest().score if c.latest() else None
+    assert first_score is not None and first_score < 100
+    assert review.cards.text("score").startswith(f"{first_score}/100")
+    assert review.heading.text() == "Your answer \u00b7 Take 1"
+    assert review.coaching.fix_text().startswith("Say more: the answer ran 0:1")  # 11 s against 2:30
+    assert "Too short" in review.cards.text("length")
+    assert review.comparison.isHidden() and review.tabs.tabBar().isHidden()
+    assert review.timeline.timeline.of("speech")
 
-    # Try again with a STAR-shaped answer: the review says what changed.
+    # Try again with a STAR-shaped answer: take 1's feedback stays in sight while answering again.
     qtbot.mouseClick(page.retry_button, Qt.MouseButton.LeftButton)
     assert c.phase is Phase.ASKING and "Take 2" in page.record.hint.text()
+    assert page.earlier.isVisible() and page.earlier.title() == "Take 1 feedback"
+    assert page.earlier.coaching.fix_text() == review.coaching.fix_text()
+    assert page.earlier.checklist.texts() == review.checklist.texts()
     qtbot.mouseClick(page.record.answer_button, Qt.MouseButton.LeftButton)
+    assert page.earlier.isVisible()  # and while recording
     with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
         pass
-    assert review.heading.text() == "Your answer (take 2)"
+    assert review.heading.text() == "Your answer \u00b7 Take 2"
     comparison = review.comparison.text()
-    assert "Compared with take 1" in comparison and "Score: 0 \u2192 100" in comparison
-    assert "Now covered: Situation, Task, Action, Result" in comparison
+    assert "Compared with take 1" in comparison and f"Score: {first_score} \u2192 100" in comparison
+    assert "Now covered: " in comparison and "Result" in comparison
+    # Both takes side by side, each with its own replay.
+    review.show_side_by_side()
+    assert review.takes.before.title() == "Take 1" and review.takes.after.title() == "Take 2"
+    assert "country" in review.takes.before.transcript.toPlainText().lower()
+    assert "latency" in review.takes.after.transcript.toPlainText().lower()
+    assert review.takes.before.player.play_button.isEnabled() and review.takes.after.player.play_button.isEnabled()
+    assert w.grab().save(str(test_output / "review-takes-side-by-side.png"))
+    review.tabs.setCurrentIndex(0)
     assert "um" in [t.lower().strip(",") for t in review.transcript.marked_words("filler")]
 
     # Clicking a rubric point highlights its evidence in the user's own words.
@@ -143,23 +162,41 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     assert asked and page.follow_up_action.isEnabled()
     qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
     assert c.phase is Phase.RECORDING and page.question.text() == f"Follow-up: {asked}"
+    assert page.earlier.isVisible() and page.earlier.title() == "Take 1 feedback"  # the answer followed up
     with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS) as got:
         pass
     answered = got.args[0]
     assert answered.answers_follow_up and answered.position == 3 and answered.question.text == asked
     assert "apostle" in review.transcript.toPlainText().lower()
     assert not page.follow_up_action.isEnabled() and not review.follow_up.isVisible()
+    assert review.heading.text() == "Your answer \u00b7 Follow-up"  # reviewed like any answer
+    assert review.coaching.fix_text() and "wpm" in review.cards.text("pace")
+    assert "suggested" not in review.cards.text("length")  # a follow-up has no suggested length
     stored = w.services.store.db.execute("SELECT position, question_id, question_text, status FROM attempts "
                                          "WHERE id = ?", [answered.attempt_id]).fetchone()
     assert tuple(stored) == (3, c.question.id, asked, "analysed")
 
-    # Finish: the summary, then the session in History.
+    # Finish: the summary (a row per question and one for the follow-up answer, each with what to fix next;
+    # a row opens its review), then the session in History.
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.summary
     assert w.grab().save(str(test_output / "summary.png"))
-    assert [page.summary.cell_text(r, 2) for r in range(3)] == ["2", "1", "1 + 1 follow-up"]
-    assert page.summary.cell_text(0, 5).startswith("100/100")
-    assert "3 of 3 questions answered" in page.summary.headline.text()
+    summary = page.summary
+    assert [summary.cell_text(r, 2) for r in range(4)] == ["2", "1", "1 + 1 follow-up", "Follow-up 1"]
+    assert summary.cell_text(3, 1) == f"Follow-up: {asked}"
+    assert summary.cell_text(0, 5) == f"100/100 (take 1: {first_score})"
+    assert all(summary.cell_text(r, 6) for r in range(4))
+    summary.table.selectRow(0)
+    assert summary.detail.text().split("\n")[1].startswith(summary.cell_text(0, 6))  # in full below the table
+    assert "3 of 3 questions answered" in summary.headline.text() and "1 follow-up answered" in \
+        summary.headline.text()
+    assert summary.advice.text().startswith("Practise ")
+    summary.table.selectRow(3)
+    qtbot.mouseClick(summary.open_button, Qt.MouseButton.LeftButton)
+    opened = w.findChildren(ReviewDialog)[-1]
+    assert opened.review.record is not None and opened.review.record.attempt_id == answered.attempt_id
+    assert "apostle" in opened.review.transcript.toPlainText().lower()
+    opened.close()
     sid = c.session_id
     assert sid is not None and w.services.store.session(sid).status == "completed"
     qtbot.mouseClick(page.summary.findChild(type(page.next_button), "summaryHistory"), Qt.MouseButton.LeftButton)
@@ -172,7 +209,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     w.history.attempts.table.selectRow(1)
     qtbot.mouseClick(w.history.attempts.review_button, Qt.MouseButton.LeftButton)
     stored = w.findChildren(ReviewDialog)[-1].review
-    assert stored.heading.text() == "Your answer (take 2)" and "Now covered: Situation" in stored.comparison.text()
+    assert stored.heading.text() == "Your answer \u00b7 Take 2" and "Now covered: " in stored.comparison.text()
     stored.player.play()
     qtbot.waitUntil(lambda: (stored.transcript.current or 0) > 2, timeout=10_000)
     w.findChildren(ReviewDialog)[-1].close()
@@ -206,4 +243,34 @@ def test_ending_before_any_answer_counts_no_answer(qtbot: QtBot, services: Servi
     assert db.execute("SELECT status FROM sessions WHERE id = ?", [sid]).fetchone()[0] == "cancelled"
     assert [r[0] for r in db.execute("SELECT status FROM attempts WHERE session_id = ?", [sid])] == ["no_audio"]
     assert not list(w.services.store.audio_dir.rglob("q01-take*.wav"))
+    w.close()
+
+
+@pytest.mark.models
+def test_end_session_asks_before_cutting_an_interview_short(qtbot: QtBot, services: Services,
+                                                            speech: Callable[[str], Path],
+                                                            audio_from_files: Callable[..., AudioIO]) -> None:
+    w = MainWindow(services, audio=audio_from_files({(1, 1): speech("whisper_jfk.flac")}, realtime=False),
+                   warm_models=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    c, page = w.controller, w.interview
+    c.speak_questions = False
+    w.start_interview("quick-3")
+    with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
+        page.answer_action.trigger()
+    page.end_action.trigger()
+    box = page.end_box
+    assert box is not None and box.isVisible() and box.text() == "End this session now?"
+    assert box.informativeText() == ("Your 1 answer so far is kept in History. 2 questions will not be asked.")
+    assert box.defaultButton() is not page.end_confirm  # Enter keeps practising
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert page.end_box is None and c.active and c.phase is Phase.REVIEW
+    page.end_action.trigger()
+    assert page.end_confirm is not None
+    with qtbot.waitSignal(c.finished):
+        qtbot.mouseClick(page.end_confirm, Qt.MouseButton.LeftButton)
+    assert page.stack.currentWidget() is page.summary and page.end_box is None
+    assert w.services.store.session(c.session_id or 0).status == "cancelled"
     w.close()

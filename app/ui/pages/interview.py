@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 from app.audio_io import PlayerFactory
 from app.config import Targets
 from app.domain import Question
-from app.formatting import clock
+from app.formatting import clock, plural
 from app.review.answer import AnswerRecord
+from app.ui.dialogs.review import ReviewDialog
 from app.ui.interview_controller import InterviewController, Phase
 from app.ui.widgets.record_panel import RecordPanel
 from app.ui.widgets.review_panel import ReviewPanel
 from app.ui.widgets.summary_panel import SummaryPanel
+from app.ui.widgets.take_feedback import TakeFeedback
 
 READING = "Reading the question aloud\u2026 (Esc to stop)"
 KIND_NAMES = {"behavioral": "STAR answer", "technical": "concept explanation", "design": "design discussion"}
@@ -54,6 +57,9 @@ class InterviewPage(QWidget):
         super().__init__(parent)
         self.setObjectName("interviewPage")
         self.controller = controller
+        self.new_player = new_player
+        self.end_box: QMessageBox | None = None  # the confirmation on screen, if any
+        self.end_confirm: QPushButton | None = None  # its "End session" button
         self.category_names: dict[str, str] = {}  # category id -> display name, set by the window
 
         self.progress = QLabel(self)
@@ -88,16 +94,24 @@ class InterviewPage(QWidget):
                                              self._answer_follow_up)
         self.skip_action = self._action("skip", "&Skip question", "Ctrl+Shift+N", controller.skip)
         self.next_action = self._action("next", "&Next question", "Ctrl+N", controller.next_question)
-        self.end_action = self._action("end", "&End session", "Ctrl+E", controller.end)
+        self.end_action = self._action("end", "&End session", "Ctrl+E", self.ask_end)
 
         self.record = RecordPanel(self)
         self.record.answer_button.clicked.connect(self.answer_action.trigger)
+        self.earlier = TakeFeedback(self)  # the previous take's feedback, while answering again
+        self.earlier.hide()
+        self.answering = QWidget(self)
+        answering = QHBoxLayout(self.answering)
+        answering.setContentsMargins(0, 0, 0, 0)
+        answering.addWidget(self.record, 3)
+        answering.addWidget(self.earlier, 2)
         self.review = ReviewPanel(new_player, targets, self)
-        self.summary = SummaryPanel(self)
+        self.summary = SummaryPanel(self, targets)
         self.summary.home_requested.connect(self.home_requested)
         self.summary.history_requested.connect(self.history_requested)
+        self.summary.review_requested.connect(self.open_review)
         self.stack = QStackedWidget(self)
-        for panel in (self.record, self.review, self.summary):
+        for panel in (self.answering, self.review, self.summary):
             self.stack.addWidget(panel)
 
         self.replay_button = self._button(self.replay_action, "\u21ba Replay question")
@@ -198,7 +212,9 @@ class InterviewPage(QWidget):
             self.question.setText(f"Follow-up: {following}" if following else c.question.text)
         if phase in (Phase.ASKING, Phase.RECORDING, Phase.ANALYSING):
             self.review.stop()
-            self.stack.setCurrentWidget(self.record)
+            self.stack.setCurrentWidget(self.answering)
+        if not c.active and self.end_box is not None:
+            self.end_box.done(0)  # the session ended anyway: nothing left to confirm
         last = self.controller.position >= self.controller.total
         self.next_button.setText("Finish \u2192" if last else "Next question \u2192")
 
@@ -208,6 +224,7 @@ class InterviewPage(QWidget):
                               f"{KIND_NAMES.get(q.kind, q.kind)} \u00b7 {clock(q.answer_time_s)} suggested")
         self.question.setText(q.text)
         self.voice_status.clear()
+        self.earlier.hide()
         self.record.prepare(q.answer_time_s)
 
     def _on_speaking(self, speaking: bool) -> None:
@@ -228,10 +245,30 @@ class InterviewPage(QWidget):
     def _on_finished(self, _session_id: int) -> None:
         c = self.controller
         self.review.stop()
+        self.summary.targets = self.review.targets
         summary = c.summary()
         if summary is not None:
             self.summary.show_summary(c.title, summary)
         self.stack.setCurrentWidget(self.summary)
+        self.summary.table.setFocus()
+
+    def record_of(self, attempt_id: int) -> AnswerRecord | None:
+        """An answer of this session, by its attempt id (takes and follow-up answers alike)."""
+        c = self.controller
+        for takes in (*c.answers.values(), *c.follow_up_answers.values()):
+            for record in takes:
+                if record.attempt_id == attempt_id:
+                    return record
+        return None
+
+    def open_review(self, attempt_id: int) -> ReviewDialog | None:
+        """A summary row's answer in its own review window, with replay."""
+        record = self.record_of(attempt_id)
+        if record is None:
+            return None
+        dialog = ReviewDialog(record, self.new_player, self.review.targets, self)
+        dialog.show()
+        return dialog
 
     # -- user actions ----------------------------------------------------------------------------------
 
@@ -239,14 +276,62 @@ class InterviewPage(QWidget):
         c = self.controller
         if c.phase is Phase.REVIEW:
             take = len(c.answers.get(c.position, [])) + 1
+            shown = self.review.record
             c.retake()
+            self._keep_feedback(shown)
             self.record.prepare(c.question.answer_time_s, take)
 
     def _answer_follow_up(self) -> None:
         c = self.controller
         if c.pending_follow_up:
+            self._keep_feedback(c.latest())
             self.record.prepare(c.question.answer_time_s)
             c.answer_follow_up()
+
+    def _keep_feedback(self, record: AnswerRecord | None) -> None:
+        """Keep the answer just reviewed in sight while answering again."""
+        if record is None:
+            self.earlier.hide()
+        else:
+            self.earlier.show_record(record, self.review.targets)
+
+    def ask_end(self) -> None:
+        """End session (Ctrl+E): asks first when something would be lost or cut short (an answer given, or one
+        being recorded); with nothing answered yet it just ends."""
+        c = self.controller
+        answered = sum(len(t) for t in c.answers.values()) + sum(len(t) for t in c.follow_up_answers.values())
+        recording = c.phase is Phase.RECORDING
+        if not c.active or (not answered and not recording and c.phase is not Phase.ANALYSING):
+            c.end()
+            return
+        if self.end_box is not None:
+            self.end_box.raise_()
+            return
+        lines = [f"Your {plural(answered, 'answer')} so far {'is' if answered == 1 else 'are'} kept in History."
+                 if answered else "Nothing has been answered yet."]
+        if recording:
+            lines.append("The answer you are recording now will not be kept.")
+        elif c.phase is Phase.ANALYSING:
+            lines.append("The answer being analysed is kept.")
+        left = c.total - c.position
+        if left > 0:
+            lines.append(f"{plural(left, 'question')} will not be asked.")
+        box = QMessageBox(QMessageBox.Icon.Question, "End session", "End this session now?", parent=self)
+        box.setObjectName("endSessionBox")
+        box.setInformativeText(" ".join(lines))
+        confirm = box.addButton("End session", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep practising", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: c.end() if button is confirm else None)
+        box.finished.connect(self._end_box_closed)
+        self.end_box, self.end_confirm = box, confirm
+        box.open()
+
+    def _end_box_closed(self, _result: int) -> None:
+        if self.end_box is not None:
+            self.end_box.deleteLater()
+        self.end_box = self.end_confirm = None
 
     def _set_read_aloud(self, on: bool) -> None:
         self.controller.speak_questions = on

@@ -151,13 +151,12 @@ class ReviewPanel(QWidget):
         self.stop()
         self.record = record
         a = record.analysis
-        q = record.question
         self.heading.setText(f"Your answer \u00b7 {record.label}")
-        self.coaching.show_coaching(coach(a, q.answer_time_s, self.targets))
-        self.cards.show_answer(a.delivery, a.rubric, self.targets, q.answer_time_s)
+        self.coaching.show_coaching(coach(a, record.suggested_s, self.targets))
+        self.cards.show_answer(a.delivery, a.rubric, self.targets, record.suggested_s)
         previous = record.previous
         if previous is not None:
-            self.comparison.setText(comparison_html(compare(previous.analysis, a, self.targets, q.answer_time_s),
+            self.comparison.setText(comparison_html(compare(previous.analysis, a, self.targets, record.suggested_s),
                                                     previous.label))
             self.takes.show_takes(previous, record, self.targets)
             self.tabs.setTabText(1, f"{previous.label} and {record.label.lower()} side by side")
