@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
@@ -30,8 +31,10 @@ from app.config import Config
 from app.devices import list_devices
 from app.domain import Question
 from app.errors import VivaError, describe
+from app.export import write_report
 from app.model_access import ModelAccess
 from app.paths import config_file
+from app.plan import Plan, make_plan
 from app.player import Player
 from app.question_picks import drill_questions, preset_questions
 from app.review.problems import analysis_problem
@@ -120,10 +123,15 @@ class MainWindow(QMainWindow):
         self.home.history_requested.connect(self.show_history)
         self.home.settings_requested.connect(lambda: self.open_settings(page="audio"))
         self.home.recheck_requested.connect(self.devices.in_background)
+        self.home.plan_requested.connect(self.start_plan)
         self.devices.checked.connect(self.home.set_devices)
         self.history.session_selected.connect(self._load_attempts)
         self.history.review_requested.connect(self.review_stored)
+        self.history.rename_requested.connect(self.rename_session)
+        self.history.delete_requested.connect(self.delete_session)
+        self.history.export_requested.connect(self.export_session)
         self.progress.category_changed.connect(lambda _c: self.refresh_progress())
+        self.progress.answer_requested.connect(self.review_attempt)
         self.interview.home_requested.connect(self._leave_interview_home)
         self.interview.history_requested.connect(self._leave_interview_history)
         self.controller.phase_changed.connect(self._on_phase)
@@ -204,6 +212,19 @@ class MainWindow(QMainWindow):
             return
         self.home.set_last_session(sessions[0] if sessions else None)
         self.devices.in_background()
+        self.refresh_plan()
+
+    def refresh_plan(self, today: date | None = None) -> Plan | None:
+        """Home's practice plan for `today` (default: the real today), from the stored verdicts."""
+        today = today or date.today()
+        try:
+            bank = self.services.bank
+            plan: Plan | None = make_plan(self.services.store.trend(), bank.questions, today,
+                                          categories=bank.categories)
+        except VivaError:
+            plan = None  # the bank's or the store's problem is already in the banner
+        self.home.set_plan(plan, today)
+        return plan
 
     def refresh_history(self) -> None:
         try:
@@ -230,6 +251,37 @@ class MainWindow(QMainWindow):
         except VivaError as e:
             self.show_error(e)
 
+    def rename_session(self, session_id: int, title: str) -> None:
+        try:
+            self.services.store.rename_session(session_id, title)
+        except VivaError as e:
+            self.show_error(e)
+        self.refresh_history()
+
+    def delete_session(self, session_id: int) -> None:
+        """Delete a stored session (History asked for confirmation); not the one an interview is running in."""
+        if self.controller.active and self.controller.session_id == session_id:
+            self.show_error("This session is still running in the interview. End it first (Ctrl+E).")
+            return
+        try:
+            self.services.store.delete_session(session_id)
+        except VivaError as e:
+            self.show_error(e)
+        self.refresh_history()
+        self.statusBar().showMessage("Session deleted", 5000)
+
+    def export_session(self, session_id: int, path: Path, fmt: str) -> Path | None:
+        try:
+            written = write_report(self.services.store, session_id, path, fmt, self.services.config.targets)
+        except VivaError as e:
+            self.show_error(e)
+            return None
+        except OSError as e:
+            self.show_error(f"Could not write {path}: {e.strerror or e}.")
+            return None
+        self.statusBar().showMessage(f"Exported to {written}", 8000)
+        return written
+
     def review_stored(self, session_id: int, row: int) -> ReviewDialog | None:
         """Open the review (with replay) of the `row`-th stored answer of a session."""
         try:
@@ -247,6 +299,18 @@ class MainWindow(QMainWindow):
         dialog = ReviewDialog(record, self._new_player, self.services.config.targets, self)
         dialog.show()
         return dialog
+
+    def review_attempt(self, session_id: int, attempt_id: int) -> ReviewDialog | None:
+        """Open the review of one stored answer, by its id (a point on the progress charts)."""
+        try:
+            ids = [a.id for a in self.services.store.attempts(session_id)]
+        except VivaError as e:
+            self.show_error(e)
+            return None
+        if attempt_id not in ids:
+            self.show_error("That answer is no longer stored.")
+            return None
+        return self.review_stored(session_id, ids.index(attempt_id))
 
     # -- interviews ----------------------------------------------------------------------------------
 
@@ -267,6 +331,10 @@ class MainWindow(QMainWindow):
             self.show_error(e)
             return
         self._start(questions, None, title)
+
+    def start_plan(self, plan: Plan) -> None:
+        """Home's "Start this plan": an interview of the plan's questions."""
+        self._start(plan.questions, None, "Practice plan")
 
     def _start(self, questions: list[Question], preset: str | None, title: str) -> None:
         if self.controller.active:

@@ -4,6 +4,7 @@ and speaker (sounddevice's device list is the only thing faked: no sound card he
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ import sounddevice
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from app.delivery import analyze_delivery
 from app.devices import check_devices
+from app.domain import Analysis, ItemVerdict, RubricResult, Transcript, Word
 from app.services import Services
 from app.store import Store
 from app.ui.app import create_main_window
@@ -233,3 +236,55 @@ def test_answer_from_a_recording_is_offered_without_a_microphone(qtbot: QtBot) -
         qtbot.mouseClick(home.devices.recording_button, Qt.MouseButton.LeftButton)
     home.set_devices(None)  # answers from files: nothing to check, nothing said
     assert not home.devices.isVisible()
+
+
+def star_answer(task: bool) -> Analysis:
+    text = ["last", "year", "we", "shipped", "the", "model"]
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text))
+    transcript = Transcript(words, duration_s=3.0, model="test")
+    items = (ItemVerdict("situation", True, 0.9), ItemVerdict("task", task, 0.8), ItemVerdict("action", True, 0.9),
+             ItemVerdict("result", True, 0.7))
+    result = RubricResult("star", items, 25 * sum(i.present for i in items), (), {"name": "test"}, "1")
+    return Analysis(transcript, analyze_delivery(transcript), result, {})
+
+
+def test_the_plan_on_home_aims_at_weak_items_and_starts_in_one_click(headset: None, qtbot: QtBot, viva_home: Path,
+                                                                   services: Services) -> None:
+    behavioral = sorted(services.bank.filter("behavioral", kind="behavioral"), key=lambda q: q.id)[:4]
+    store = Store(viva_home)
+    sid = store.create_session("behavioral-round", title="Behavioral round")
+    for pos, (question, task) in enumerate(zip(behavioral, (True, False, False, False), strict=True), start=1):
+        store.add_attempt(sid, pos, question, question.text, None, star_answer(task))
+    store.finish_session(sid)
+
+    w, _report = open_window(qtbot, services)
+    panel = w.home.plan
+    assert panel.isVisible() and panel.plan is not None
+    assert panel.focus.text().startswith("Focus: Task was missing in 3 of your last 4 behavioral answers.")
+    assert panel.headline.text().startswith("Nothing is due for review today (the next comes back tomorrow).")
+    planned = panel.plan.questions
+    assert len(planned) == 3 and not {q.id for q in planned} & {q.id for q in behavioral}  # new ones today
+    assert planned[0].kind == "behavioral"
+    assert "Task was missing in 3 of your last 4 behavioral answers." in panel.items.text()
+
+    tomorrow = w.refresh_plan(date.today() + timedelta(days=1))  # the answers missing Task come back
+    assert tomorrow is not None
+    assert {q.id for q in tomorrow.questions} <= {q.id for q in behavioral[1:]}
+    assert panel.headline.text() == "3 questions due for review today."
+
+    w.controller.speak_questions = False
+    with qtbot.waitSignal(w.home.plan_requested):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert w.stack.currentWidget() is w.interview and w.controller.title == "Practice plan"
+    assert [q.id for q in w.controller.questions] == [q.id for q in tomorrow.questions]
+    w.interview.end_action.trigger()
+
+
+def test_a_first_plan_without_answers_is_a_mix(headset: None, qtbot: QtBot, services: Services) -> None:
+    w, _report = open_window(qtbot, services)
+    panel = w.home.plan
+    assert panel.headline.text() == "A first mix to start with. The plan adapts as you answer."
+    assert not panel.focus.isVisible()
+    assert panel.plan is not None and sorted(q.kind for q in panel.plan.questions) == [
+        "behavioral", "design", "technical"]
+    assert panel.start_button.text() == "Start this plan (3 questions)"

@@ -1,10 +1,11 @@
-"""The home screen: pick an interview preset and start, see how the last session went, and what is wrong
-with the microphone or speaker (checked each time Home is shown) with a way to fix it or answer from a
-recording instead."""
+"""The home screen: pick an interview preset and start, or start today's practice plan; see how the last
+session went, and what is wrong with the microphone or speaker (checked each time Home is shown) with a way
+to fix it or answer from a recording instead."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QHideEvent
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 from app.devices import DeviceReport
 from app.domain import Preset, Session
 from app.formatting import plural, question_count, session_headline
+from app.plan import Plan
 from app.ui.widgets.device_notice import DeviceNotice
+from app.ui.widgets.plan_panel import PlanPanel
 
 PRESET_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -34,6 +37,7 @@ class HomePage(QWidget):
     history_requested = Signal()
     settings_requested = Signal()  # the audio settings, to fix a missing device
     recheck_requested = Signal()  # check the devices again
+    plan_requested = Signal(object)  # the Plan to start
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,18 +90,28 @@ class HomePage(QWidget):
         buttons.addWidget(analyse)
         buttons.addWidget(history)
 
+        self.plan = PlanPanel(self)
+        self.plan.start_requested.connect(self._start_plan)
+
+        interviews = QVBoxLayout()
+        interviews.addWidget(QLabel("Choose an interview:", self))
+        interviews.addWidget(self.presets, 1)
+        interviews.addLayout(buttons)
+        interviews.addSpacing(6)
+        interviews.addLayout(drill)
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addLayout(interviews, 3)
+        columns.addWidget(self.plan, 2)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(self.last_session)
         layout.addWidget(self.devices)
-        layout.addSpacing(8)
-        layout.addWidget(QLabel("Choose an interview:", self))
-        layout.addWidget(self.presets, 1)
-        layout.addLayout(buttons)
-        layout.addSpacing(8)
-        layout.addLayout(drill)
+        layout.addSpacing(4)
+        layout.addLayout(columns, 1)
         self._update_buttons()
 
     def set_presets(self, presets: Iterable[Preset]) -> None:
@@ -133,6 +147,14 @@ class HomePage(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.devices.set_report(self.devices.report, refused=False)  # news only until Home is left
+
+    def set_plan(self, plan: Plan | None, today: date) -> None:
+        """Today's practice plan (None: there is none, the question bank could not be read)."""
+        self.plan.set_plan(plan, today)
+
+    def _start_plan(self) -> None:
+        if self.plan.plan is not None and self.plan.plan.items:
+            self.plan_requested.emit(self.plan.plan)
 
     def preset_ids(self) -> list[str]:
         return [str(self.presets.item(i).data(PRESET_ID_ROLE)) for i in range(self.presets.count())]
