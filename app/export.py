@@ -189,3 +189,21 @@ def to_html(store: Store, session_id: int, targets: Targets | None = None, *, ch
 
 
 FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}
+
+
+def write_report(store: Store, session_id: int, path: Path, fmt: str, targets: Targets | None = None) -> Path:
+    """Write the session's report in `fmt` (a key of FORMATS) to `path`, as `viva export -o` does: HTML with
+    the charts embedded, Markdown with them in `<stem>-trends.png` beside it. OSError when it cannot be written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    store.session(session_id)  # a missing session is a store error before anything is written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        text = to_html(store, session_id, targets)
+    elif fmt == "md":
+        chart = path.with_name(f"{path.stem}-trends.png")
+        text = to_markdown(store, session_id, chart.name if write_chart(store, session_id, chart, targets) else None)
+    else:
+        text = FORMATS[fmt](store, session_id)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -160,6 +160,15 @@ class Store:
             {where} GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC""", params)
         return [Session(**r) for r in rows]
 
+    def rename_session(self, session_id: int, title: str) -> None:
+        """Give the session a title of the user's (History shows it in place of the preset's name)."""
+        title = " ".join(title.split())
+        if not title:
+            raise StoreError("a session needs a title; it cannot be empty")
+        self.session(session_id)
+        with transaction(self.db):
+            self.db.execute("UPDATE sessions SET title = ? WHERE id = ?", [title, session_id])
+
     def delete_session(self, session_id: int) -> None:
         """Remove the session, its attempts and results, and its audio files."""
         paths = [r["audio_path"] for r in self.db.query(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from app.delivery import analyze_delivery
 from app.domain import Analysis, Evidence, ItemVerdict, Question, RubricResult, Transcript, Word
@@ -70,11 +73,13 @@ def test_selecting_a_session_shows_its_answers(window: MainWindow, stored: dict[
     panel = page.attempts
     assert panel.attempt_count() == 2
     assert panel.cell_text(0, 1) == QUESTION.text
-    assert panel.cell_text(0, 4) == "75/100"  # the latest result, not the first
-    assert panel.cell_text(1, 4) == "50/100"
-    assert panel.cell_text(0, 3) == "1"  # "um"
-    assert int(panel.cell_text(0, 2)) > 0
+    assert panel.cell_text(0, 5) == "75/100"  # the latest result, not the first
+    assert panel.cell_text(1, 5) == "50/100"
+    assert panel.cell_text(0, 4) == "1"  # "um"
+    assert int(panel.cell_text(0, 3)) > 0
+    assert [panel.cell_text(r, 2) for r in range(2)] == ["Take 1", "Take 1"]
     assert "cold start" in panel.transcript.toPlainText()
+    assert panel.transcript.marked_words("filler") == ["um"]  # marked as in the review
     panel.table.selectRow(1)
     assert panel.transcript.toPlainText() == "because I like building speech tools"
     assert "Why do you want this role?" in panel.question.text()
@@ -165,11 +170,162 @@ def test_an_answer_never_analysed_is_listed_plainly_and_not_counted(window: Main
     assert page.select_session(sid)
     panel = page.attempts
     assert panel.attempt_count() == 2 and "1 answer (1 not analysed)" in panel.heading.text()
-    assert [panel.cell_text(1, c) for c in (2, 3, 4)] == ["\u2014"] * 3
+    assert [panel.cell_text(1, c) for c in (2, 3, 4, 5)] == ["\u2014"] * 4
     panel.table.selectRow(1)
-    assert panel.transcript.toPlainText() == "(not analysed: no speech heard)"
+    assert panel.transcript.toPlainText() == ""
+    assert panel.transcript.placeholderText() == "Not analysed: no speech heard."
     assert not panel.review_button.isEnabled()
     panel.table.selectRow(0)
     assert panel.review_button.isEnabled() and heard > 0
     assert window.review_stored(sid, 1) is None  # nothing to review; the banner says why
     assert "nothing to review: no speech heard" in window.banner.label.text()
+
+
+def test_takes_and_follow_ups_are_labelled(window: MainWindow, viva_home: Path) -> None:
+    with Store(viva_home) as store:
+        sid = store.create_session("behavioral-round", title="Behavioral round")
+        for text, question_text in (("we argued um", QUESTION.text), ("we argued about the start", QUESTION.text),
+                                    ("I measured the latency", "How did you measure it?")):
+            store.add_attempt(sid, 1, QUESTION, question_text, None, analysis(text, 0.4, 50))
+        store.finish_session(sid)
+    window.show_history()
+    assert window.history.select_session(sid)
+    panel = window.history.attempts
+    assert [panel.cell_text(r, 2) for r in range(3)] == ["Take 1", "Take 2", "Follow-up"]  # not "#1" twice
+    assert [panel.cell_text(r, 0) for r in range(3)] == ["1", "1", "1"]
+    dialog = window.review_stored(sid, 2)
+    assert dialog is not None and dialog.review.heading.text() == "Your answer \u00b7 Follow-up"
+    assert dialog.review.comparison.isHidden()  # a follow-up is not compared with the answer it follows
+    assert dialog.windowTitle() == "Answer to the follow-up to question 1 \u00b7 Follow-up"
+    dialog.close()
+    second = window.review_stored(sid, 1)
+    assert second is not None and "Compared with take 1" in second.review.comparison.text()
+    second.close()
+
+
+def test_space_and_ctrl_p_pause_and_resume_replay_in_the_history_review(window: MainWindow, viva_home: Path,
+                                                                       qtbot: QtBot, tmp_path: Path) -> None:
+    import numpy as np
+
+    from app.audio import write_wav
+
+    audio = viva_home / "audio" / "answer.wav"
+    audio.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(audio, np.zeros(16000 * 6, dtype=np.float32))
+    with Store(viva_home) as store:
+        sid = store.create_session(None, title="with audio")
+        store.add_attempt(sid, 1, QUESTION, QUESTION.text, audio, analysis("we measured the cold start", 0.5, 50))
+        store.finish_session(sid)
+    window.show_history()
+    dialog = window.review_stored(sid, 0)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    with warnings.catch_warnings():  # the offscreen platform does not activate a new window by itself
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(dialog)
+    assert QApplication.focusWidget() is dialog.review.transcript
+    bar = dialog.review.player
+    assert bar.play_button.isEnabled() and not bar.playing
+    qtbot.keyClick(dialog.review.transcript, Qt.Key.Key_Space)
+    assert bar.playing
+    qtbot.keyClick(dialog.review.transcript, Qt.Key.Key_Space)
+    assert not bar.playing
+    qtbot.keyClick(dialog.review.transcript, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert bar.playing
+    qtbot.keyClick(dialog.review.transcript, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert not bar.playing
+    # The dialog fits the window it came from.
+    assert dialog.width() <= window.width() and dialog.height() <= window.height()
+    dialog.close()
+
+
+def test_rename_a_session(window: MainWindow, stored: dict[str, int], qtbot: QtBot) -> None:
+    window.show_history()
+    page = window.history
+    assert not page.rename_button.isEnabled()  # nothing selected
+    assert page.select_session(stored["with_answers"]) and page.rename_button.isEnabled()
+    qtbot.mouseClick(page.rename_button, Qt.MouseButton.LeftButton)
+    dialog = page.rename_dialog
+    assert dialog is not None and dialog.textValue() == "Behavioral round"
+    dialog.setTextValue("  Mock with   Dana, round 2 ")
+    with qtbot.waitSignal(page.rename_requested):
+        dialog.accept()
+    assert window.services.store.session(stored["with_answers"]).title == "Mock with Dana, round 2"
+    assert page.selected_session() == stored["with_answers"]
+    assert page.selected_title() == "Mock with Dana, round 2"
+    qtbot.mouseClick(page.rename_button, Qt.MouseButton.LeftButton)
+    assert page.rename_dialog is not None
+    page.rename_dialog.setTextValue("   ")  # an empty name changes nothing
+    page.rename_dialog.accept()
+    assert window.services.store.session(stored["with_answers"]).title == "Mock with Dana, round 2"
+
+
+def test_delete_a_session_after_confirming(window: MainWindow, stored: dict[str, int], qtbot: QtBot,
+                                           viva_home: Path) -> None:
+    window.show_history()
+    page = window.history
+    assert page.select_session(stored["with_answers"])
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    box = page.delete_box
+    assert box is not None and box.text().startswith("Delete \u201cBehavioral round\u201d of ")
+    assert "Its 2 answers, their recordings and scores are removed" in box.informativeText()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # "Keep it"
+    assert page.delete_box is None and page.session_count() == 2
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    assert page.delete_confirm is not None
+    qtbot.mouseClick(page.delete_confirm, Qt.MouseButton.LeftButton)
+    assert page.session_count() == 1
+    assert [s.id for s in window.services.store.sessions()] == [stored["empty"]]
+    assert page.selected_session() is None and not page.delete_button.isEnabled()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
+def test_export_a_session(window: MainWindow, stored: dict[str, int], qtbot: QtBot, tmp_path: Path,
+                          fmt: str) -> None:
+    import json
+
+    from app.ui.pages.history import EXPORT_FILTERS
+
+    window.show_history()
+    page = window.history
+    assert page.select_session(stored["with_answers"])
+    page.ask_export(tmp_path)
+    dialog = page.export_dialog
+    assert dialog is not None
+    assert dialog.selectedFiles()[0].endswith(".md") and "Behavioral-round" in dialog.selectedFiles()[0]
+    dialog.selectNameFilter(EXPORT_FILTERS[fmt])
+    dialog.filterSelected.emit(EXPORT_FILTERS[fmt])
+    dialog.selectFile(str(tmp_path / "report"))
+    with qtbot.waitSignal(page.export_requested) as asked:
+        dialog.accept()
+    path = tmp_path / f"report.{fmt}"
+    assert asked.args == [stored["with_answers"], path, fmt]
+    text = path.read_text(encoding="utf-8")
+    assert "cold start" in text
+    if fmt == "json":
+        assert json.loads(text)["session"]["title"] == "Behavioral round"
+    elif fmt == "csv":
+        assert text.splitlines()[0].startswith("session_id,attempt_id,position")
+    elif fmt == "html":
+        assert text.startswith("<!DOCTYPE html>") or text.lower().startswith("<!doctype html>")
+    else:
+        assert text.startswith("#")
+    assert f"Exported to {path}" in window.statusBar().currentMessage()
+
+
+def test_long_titles_are_not_cut_off(window: MainWindow, viva_home: Path) -> None:
+    from PySide6.QtCore import Qt as QtNs
+
+    long = "Mock interview with the platform team about the ranking service, second round, after the offsite"
+    with Store(viva_home) as store:
+        sid = store.create_session(None, title=long)
+        store.add_attempt(sid, 1, QUESTION, QUESTION.text, None, analysis("we argued about the cold start", 0.4, 40))
+        store.finish_session(sid)
+    window.resize(1024, 700)
+    window.show_history()
+    page = window.history
+    index = page.proxy.index(0, 1)
+    assert index.data() == long and index.data(QtNs.ItemDataRole.ToolTipRole) == long  # elided: whole in the tip
+    assert page.select_session(sid)
+    heading = page.attempts.heading
+    assert heading.wordWrap() and heading.text().startswith(long)

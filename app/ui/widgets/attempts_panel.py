@@ -1,4 +1,5 @@
-"""One session's answers: a row per attempt, and the selected attempt's question and transcript."""
+"""One session's answers: a row per attempt (with its take: "Take 1", "Take 2", "Follow-up"), and the selected
+attempt's question and transcript, marked like the review's (fillers, hedges, pauses)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidgetItem,
@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 
 from app.domain import Attempt
 from app.formatting import DASH, latest_score, number, plural
+from app.review.marks import mark_words
+from app.review.stored import take_labels
 from app.ui.widgets.tables import read_only_table
+from app.ui.widgets.transcript_view import TranscriptView
 
-HEADERS = ("#", "Question", "Wpm", "Fillers", "Structure")
+HEADERS = ("#", "Question", "Take", "Wpm", "Fillers", "Structure")
 
 
 class AttemptsPanel(QWidget):
@@ -33,6 +36,8 @@ class AttemptsPanel(QWidget):
 
         self.heading = QLabel(self)
         self.heading.setObjectName("attemptsHeading")
+        self.heading.setWordWrap(True)  # long session titles wrap rather than being cut off
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
 
         self.table = read_only_table(self, "attempts", HEADERS, selectable_rows=True)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_attempt(row))
@@ -41,10 +46,10 @@ class AttemptsPanel(QWidget):
         self.question = QLabel(self)
         self.question.setObjectName("attemptQuestion")
         self.question.setWordWrap(True)
-        self.transcript = QPlainTextEdit(self)
+        self.transcript = TranscriptView(self)
         self.transcript.setObjectName("attemptTranscript")
-        self.transcript.setReadOnly(True)
         self.transcript.setPlaceholderText("Select an answer to read its transcript.")
+        self.transcript.word_clicked.connect(lambda _i: self._request_review(self.table.currentRow()))
 
         detail = QWidget(self)
         detail_layout = QVBoxLayout(detail)
@@ -84,17 +89,17 @@ class AttemptsPanel(QWidget):
             self.heading.setText(f"{session_title}: {plural(analysed, 'answer')}"
                                  + (f" ({others} not analysed)" if others else ""))
         self.table.setRowCount(len(self._attempts))
-        for row, a in enumerate(self._attempts):
+        for row, (a, take) in enumerate(zip(self._attempts, take_labels(self._attempts), strict=True)):
             score = latest_score(a)
-            cells = (str(a.position), a.question_text, number(a.wpm),
+            cells = (str(a.position), a.question_text, take, number(a.wpm),
                      DASH if a.filler_count is None else str(a.filler_count),
                      DASH if score is None else f"{score}/100")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column != 1:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                else:
+                if column == 1:
                     item.setToolTip(text)
+                elif column != 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         if self._attempts:
             self.table.selectRow(0)
@@ -117,12 +122,16 @@ class AttemptsPanel(QWidget):
         if not 0 <= row < len(self._attempts):
             self.review_button.setEnabled(False)
             self.question.clear()
-            self.transcript.clear()
+            self.transcript.set_marks([])
+            self.transcript.setPlaceholderText("Select an answer to read its transcript.")
             return
         a = self._attempts[row]
         self.review_button.setEnabled(a.analysed)
         self.question.setText(f"Q{a.position}. {a.question_text}")
-        if a.analysed:
-            self.transcript.setPlainText(a.text or "(no words)")
+        if a.analysed and a.transcript is not None:
+            self.transcript.set_marks(mark_words(a.transcript, a.delivery, a.latest.result if a.latest else None))
+            self.transcript.setToolTip("Click a word to open this answer's review")
         else:
-            self.transcript.setPlainText(f"(not analysed: {a.outcome})")
+            self.transcript.set_marks([])
+            self.transcript.setPlaceholderText(f"Not analysed: {a.outcome}.")
+            self.transcript.setToolTip("")

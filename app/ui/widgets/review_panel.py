@@ -50,7 +50,8 @@ def earlier_scores_text(record: AnswerRecord) -> str:
 
 
 class ReviewPanel(QWidget):
-    """`shortcuts=True` adds Space and Ctrl+P for play / pause (where no other screen action owns them)."""
+    """`shortcuts=True` adds Space and Ctrl+P for play / pause, anywhere in the window while the panel is shown
+    (for a review window, and the analysis page; the interview page has its own)."""
 
     def __init__(self, new_player: PlayerFactory, targets: Targets | None = None,
                  parent: QWidget | None = None, *, shortcuts: bool = False) -> None:
@@ -142,7 +143,7 @@ class ReviewPanel(QWidget):
             for key in ("Space", "Ctrl+P"):
                 action = QAction("Play / pause the answer", self)
                 action.setShortcut(QKeySequence(key))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
                 action.triggered.connect(lambda _checked=False: self.toggle_playback())
                 self.addAction(action)
                 self.play_actions.append(action)

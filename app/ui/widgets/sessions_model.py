@@ -56,9 +56,11 @@ class SessionsModel(QAbstractTableModel):
         return self._rows[row]
 
     def _preset_label(self, r: Row) -> str:
-        if r.preset:
-            return self._preset_names.get(r.preset, r.preset)
-        return r.title or "Single recording"
+        """The session's title (the preset's name when it was started, or the user's after a rename); a title that
+        is just the preset's id (`viva practice` gives one) reads as the preset's name."""
+        if r.title and r.title != r.preset:
+            return r.title
+        return self._preset_names.get(r.preset, r.preset) if r.preset else "Single recording"
 
     # -- QAbstractTableModel -------------------------------------------------------------------------
 
@@ -72,8 +74,8 @@ class SessionsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = self._rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.display(row)  # the tooltip shows what a narrow column elides
         if role == SORT_ROLE:
             return column.sort_key(row)
         if role == SESSION_ID_ROLE:
