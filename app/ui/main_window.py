@@ -13,7 +13,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -56,6 +56,7 @@ from app.ui.tasks import MODELS, Task, TaskRunner
 from app.ui.widgets.banner import Banner
 from app.ui.widgets.busy_indicator import BusyIndicator
 from app.ui.widgets.sessions_filter import categories_by_session
+from app.ui.window_state import FOCUS_RING, restore_geometry, save_geometry, window_settings
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, services: Services, parent: QWidget | None = None, *, audio: AudioIO | None = None,
                  warm_models: bool = True, config_path: Path | None = None,
-                 settings_probes: SettingsProbes | None = None) -> None:
+                 settings_probes: SettingsProbes | None = None, window_state: QSettings | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.models = ModelAccess(services)
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Viva")
         self.setMinimumSize(800, 560)
         self.resize(1240, 780)
+        self.window_state = window_state or window_settings()  # size and place, kept between runs
+        restore_geometry(self, self.window_state)
+        self.setStyleSheet(FOCUS_RING)
 
         self.runner = TaskRunner(self)
         self.devices = DeviceCheck(self.runner, lambda: self.services.config,
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
         self.analysis.history_requested.connect(self._show_saved_analysis)
         self.interview = InterviewPage(self.controller, self._new_player, services.config.targets, self)
         self.stack = QStackedWidget(self)
+        self.stack.currentChanged.connect(lambda _i: self.banner.page_changed())
         for page in (self.home, self.history, self.progress, self.analysis, self.interview):
             self.stack.addWidget(page)
 
@@ -177,17 +182,20 @@ class MainWindow(QMainWindow):
 
     # -- navigation ----------------------------------------------------------------------------------
 
+    # A page is shown first, then filled: a problem found while filling it stays in the banner, which clears
+    # what it said about the page before (Banner.page_changed).
+
     def show_home(self) -> None:
-        self.refresh_home()
         self.stack.setCurrentWidget(self.home)
+        self.refresh_home()
 
     def show_history(self) -> None:
-        self.refresh_history()
         self.stack.setCurrentWidget(self.history)
+        self.refresh_history()
 
     def show_progress(self) -> None:
-        self.refresh_progress()
         self.stack.setCurrentWidget(self.progress)
+        self.refresh_progress()
 
     def show_interview(self) -> None:
         if self.controller.phase is not Phase.IDLE:
@@ -294,7 +302,7 @@ class MainWindow(QMainWindow):
         wanted = attempts[row]
         record = next((r for r in records if r.attempt_id == wanted.id), None)
         if record is None:  # the panel offers no review for these; the store may have changed since
-            self.show_error(f"answer {wanted.position} has nothing to review: {wanted.outcome}")
+            self.show_error(f"Answer {wanted.position} has nothing to review: {wanted.outcome}.")
             return None
         dialog = ReviewDialog(record, self._new_player, self.services.config.targets, self)
         dialog.show()
@@ -338,8 +346,8 @@ class MainWindow(QMainWindow):
 
     def _start(self, questions: list[Question], preset: str | None, title: str) -> None:
         if self.controller.active:
-            self.show_error("An interview is already running: end it first (Ctrl+E).")
             self.show_interview()
+            self.show_error("An interview is already running: end it first (Ctrl+E).")
             return
         self.banner.clear()
         report = self.devices.now()  # answers from the microphone: never start without one
@@ -349,7 +357,6 @@ class MainWindow(QMainWindow):
             return
         if report is not None and report.speaker is None:
             self.interview.read_aloud.setChecked(False)
-            self.banner.show_info(report.message())
         self.interview.category_names = self._categories()
         try:
             self.controller.start(questions, preset, title)
@@ -357,6 +364,8 @@ class MainWindow(QMainWindow):
             self.show_error(e)
             return
         self.stack.setCurrentWidget(self.interview)
+        if report is not None and report.speaker is None:
+            self.banner.show_info(report.message())  # after the page change, which clears the banner
 
     def _on_phase(self, phase: Phase) -> None:
         self.interview_action.setEnabled(phase is not Phase.IDLE)
@@ -400,8 +409,8 @@ class MainWindow(QMainWindow):
             self.models_ready.emit(True)
 
         def failed(error: Exception) -> None:
-            self.show_error(f"The speech model could not be loaded: {describe(error)} Interviews and analysis "
-                            "need it; history, progress and settings still work.")
+            self.show_error(f"The speech model could not be loaded: {describe(error).rstrip('.')}. Interviews and "
+                            "analysis need it; history, progress and settings still work.")
             self.models_ready.emit(False)
 
         task: Task[str | None] = (Task(work).on_lane(MODELS).with_progress("Loading models")
@@ -425,6 +434,7 @@ class MainWindow(QMainWindow):
         c.services, c.models, c.io = self.services, self.models, self.audio
         for page in (self.progress, self.analysis, self.interview.review):
             page.targets = config.targets
+        self.banner.page_changed()  # what it said may be fixed now; the checks below say again if not
         self.statusBar().showMessage(f"Settings saved to {self.config_path}", 5000)
         self.warm_models()
         self.devices.in_background()
@@ -498,5 +508,6 @@ class MainWindow(QMainWindow):
         self.controller.abort()
         self.interview.review.stop()
         self.runner.shutdown()
+        save_geometry(self, self.window_state)
         self.analyses.close()
         super().closeEvent(event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.formatting import plural
 from app.model_access import ModelAccess
 from app.recovery import Recovered, interrupted_sessions, recover
 from app.services import Services
@@ -27,8 +28,8 @@ def offer_recovery(window: _Window) -> int:
     """Show the offer when interrupted sessions exist; returns how many were found."""
     found = len(interrupted_sessions(window.services.store))
     if found:
-        window.banner.offer(f"{found} interrupted session(s) found: what was recorded before the stop is kept "
-                            "and can be analysed now.", "Recover", lambda: _start(window))
+        window.banner.offer(f"{plural(found, 'interrupted session')} found: what was recorded before the stop is "
+                            "kept and can be analysed now.", "Recover", lambda: _start(window))
     return found
 
 
@@ -45,8 +46,8 @@ def run_recovery(window: _Window) -> Task[list[Recovered]]:
 
     def done(result: list[Recovered]) -> None:
         analysed = sum(1 for r in result if r.status == "analysed")
-        window.banner.show_info(f"Recovered {analysed} answer(s) from {len({r.session_id for r in result})} "
-                                "session(s); they are in History.")
+        sessions = plural(len({r.session_id for r in result}), "session")
+        window.banner.show_info(f"Recovered {plural(analysed, 'answer')} from {sessions}. They are in History.")
         window.refresh_history()
 
     task: Task[list[Recovered]] = (Task(work).on_lane(MODELS).with_progress("Recovering interrupted sessions")

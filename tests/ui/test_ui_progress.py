@@ -93,7 +93,7 @@ def test_progress_and_history_filter_by_category(window: MainWindow, history: di
     h = window.history
     assert h.session_count() == 2
     h.filter_by_category("ml_system_design")
-    assert h.session_count() == 1 and h.display_text(0, 1) == "Quick 3-question practice"
+    assert h.session_count() == 1 and h.display_text(0, 1) == "Quick"
     h.filter_by_category(None)
     assert h.session_count() == 2
 

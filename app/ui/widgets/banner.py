@@ -1,4 +1,8 @@
-"""A dismissable message strip at the top of the window: where user-facing errors go, never a traceback."""
+"""A dismissable message strip at the top of the window: where user-facing errors go, never a traceback.
+
+A message belongs to the page it was shown on: moving to another page clears it (the window calls
+`page_changed`), except an offer with an action button (e.g. "Recover"), which stays until it is used or
+dismissed."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ class Banner(QFrame):
         super().__init__(parent)
         self.setObjectName("banner")
         self.kind = ""
+        self.sticky = False  # stays across page changes
         self.label = QLabel(self)
         self.label.setObjectName("bannerText")
         self.label.setWordWrap(True)
@@ -43,6 +48,7 @@ class Banner(QFrame):
         """An info message with one action button (e.g. "Recover")."""
         self._show("info", text)
         self._callback = callback
+        self.sticky = True
         self.action.setText(button)
         self.action.show()
 
@@ -58,8 +64,14 @@ class Banner(QFrame):
     def show_info(self, text: str) -> None:
         self._show("info", text)
 
+    def page_changed(self) -> None:
+        """The user moved to another page: what was said about the last one no longer applies."""
+        if not self.sticky:
+            self.clear()
+
     def clear(self) -> None:
         self._callback = None
+        self.sticky = False
         self.action.hide()
         self.kind = ""
         self.label.clear()
@@ -70,6 +82,7 @@ class Banner(QFrame):
 
     def _show(self, kind: str, text: str) -> None:
         self._callback = None
+        self.sticky = False
         self.action.hide()
         self.kind = kind
         self.setStyleSheet(f"#banner {{ {_STYLES[kind]} }}")
