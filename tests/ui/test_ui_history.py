@@ -325,7 +325,12 @@ def test_long_titles_are_not_cut_off(window: MainWindow, viva_home: Path) -> Non
     window.show_history()
     page = window.history
     index = page.proxy.index(0, 1)
-    assert index.data() == long and index.data(QtNs.ItemDataRole.ToolTipRole) == long  # elided: whole in the tip
+    assert index.data() == long
+    tip = index.data(QtNs.ItemDataRole.ToolTipRole)  # elided in the table: whole in the tip, with the figures
+    assert tip.startswith(long + "\n") and "1 answer \u00b7 " in tip and "wpm average" in tip
+    assert page.table.isColumnHidden(4) and page.table.isColumnHidden(5)  # narrow: the averages give way
+    window.resize(1440, 900)
+    assert not page.table.isColumnHidden(4)
     assert page.select_session(sid)
     heading = page.attempts.heading
     assert heading.wordWrap() and heading.text().startswith(long)

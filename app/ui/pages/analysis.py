@@ -75,6 +75,7 @@ class AnalysisPage(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(PROBLEM_STYLE)
         self.review = ReviewPanel(new_player or ClockPlayer, targets, self, shortcuts=True)
+        self.review.heading.hide()  # the page's own heading names the recording; it has no takes
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)

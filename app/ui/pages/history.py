@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +31,8 @@ from app.ui.widgets.attempts_panel import AttemptsPanel
 from app.ui.widgets.sessions_filter import SessionsFilter, fill_category_combo
 from app.ui.widgets.sessions_model import SESSION_ID_ROLE, SessionsModel
 
+AVERAGE_COLUMNS = (4, 5)  # the sessions' average pace and fillers
+NARROW_TABLE = 600  # pixels: narrower, and the title would be elided to nothing
 EXPORT_FILTERS = {"md": "Markdown report (*.md)", "html": "HTML report, charts included (*.html)",
                   "csv": "CSV, one row per answer (*.csv)", "json": "JSON, everything stored (*.json)"}
 
@@ -100,16 +103,39 @@ class HistoryPage(QWidget):
         left_layout.addWidget(self.table, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("historySplitter")
         splitter.addWidget(left)
         splitter.addWidget(self.attempts)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.splitterMoved.connect(lambda _pos, _index: self._fit_columns())
+        self.splitter = splitter
+        self._sized = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(splitter)
         self._shown_session: int | None = None
         self._update_buttons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """A narrow sessions table drops the averages (each row's tooltip still has them) so titles stay legible."""
+        narrow = self.table.width() < NARROW_TABLE
+        for column in AVERAGE_COLUMNS:
+            self.table.setColumnHidden(column, narrow)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the answers get a little more room than the sessions' figures need
+            self._sized = True
+            width = max(self.splitter.width(), 2)
+            self.splitter.setSizes([width * 9 // 20, width - width * 9 // 20])
+            self._fit_columns()
 
     def set_categories(self, categories: Mapping[str, str]) -> None:
         """Category id -> display name, for the filter (keeps the current choice when it remains)."""

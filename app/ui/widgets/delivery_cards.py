@@ -38,8 +38,8 @@ def card_texts(d: Delivery, rubric: RubricResult | None, targets: Targets, sugge
     verdict = length_verdict(d.duration_s, suggested_s)
     words = plural(d.word_count, "word")
     if suggested_s > 0:
-        length = CardText(clock(d.duration_s), f"{verdict.text.split(':')[0]} \u00b7 {clock(suggested_s)} suggested "
-                          f"\u00b7 {words}", GOOD if verdict.ok else WARN)
+        length = CardText(clock(d.duration_s), f"{verdict.text.split(':')[0]} \u00b7 {clock(suggested_s)} suggested",
+                          GOOD if verdict.ok else WARN)
     else:
         length = CardText(clock(d.duration_s), words.capitalize())
     if rubric is None:

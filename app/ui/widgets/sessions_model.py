@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.domain import Session
-from app.formatting import local_time, number
+from app.formatting import local_time, number, plural
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -24,6 +24,7 @@ class Column:
     display: Callable[[Row], str]
     sort_key: Callable[[Row], Any]
     numeric: bool = False
+    tip: str = ""  # the header's tooltip, where its title is short
 
 
 def _avg(value: float | None) -> float:
@@ -41,9 +42,10 @@ class SessionsModel(QAbstractTableModel):
             Column("Interview", self._preset_label, lambda r: self._preset_label(r).casefold()),
             Column("Status", lambda r: r.status.replace("_", " "), lambda r: r.status),
             Column("Answers", lambda r: str(r.answers), lambda r: r.answers, True),
-            Column("Avg wpm", lambda r: number(r.avg_wpm), lambda r: _avg(r.avg_wpm), True),
-            Column("Fillers / 100 words", lambda r: number(r.avg_fillers_per_100, 1),
-                   lambda r: _avg(r.avg_fillers_per_100), True),
+            Column("Wpm", lambda r: number(r.avg_wpm), lambda r: _avg(r.avg_wpm), True,
+                   "Average pace of the answers, in words per minute"),
+            Column("Fillers", lambda r: number(r.avg_fillers_per_100, 1),
+                   lambda r: _avg(r.avg_fillers_per_100), True, "Average fillers per 100 words"),
         )
 
     def set_sessions(self, rows: Sequence[Row], preset_names: Mapping[str, str] | None = None) -> None:
@@ -54,6 +56,15 @@ class SessionsModel(QAbstractTableModel):
 
     def session(self, row: int) -> Row:
         return self._rows[row]
+
+    def row_summary(self, r: Row) -> str:
+        """The whole row in words: its title in full, then its figures."""
+        parts = [local_time(r.started_at), r.status.replace("_", " "), plural(r.answers, "answer")]
+        if r.avg_wpm is not None:
+            parts.append(f"{r.avg_wpm:.0f} wpm average")
+        if r.avg_fillers_per_100 is not None:
+            parts.append(f"{r.avg_fillers_per_100:.1f} fillers per 100 words")
+        return f"{self._preset_label(r)}\n" + " \u00b7 ".join(parts)
 
     def _preset_label(self, r: Row) -> str:
         """The session's title (the preset's name when it was started, or the user's after a rename); a title that
@@ -74,8 +85,10 @@ class SessionsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = self._rows[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.display(row)  # the tooltip shows what a narrow column elides
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.row_summary(row)  # what narrow columns elide, or hide
         if role == SORT_ROLE:
             return column.sort_key(row)
         if role == SESSION_ID_ROLE:
@@ -88,4 +101,6 @@ class SessionsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].tip or None
         return None
