@@ -263,3 +263,16 @@ def test_pace_from_slow_to_too_fast_is_not_coloured_as_better(panel: ReviewPanel
     assert (f'<span style="color:{COLOURS["overshot"]}">Pace: 100 \u2192 190 wpm (+90), was too slow, now too fast'
             '</span>') in text
     assert COLOURS["overshot"] != COLOURS["better"]
+
+
+def test_a_recording_that_cannot_be_replayed_is_said_plainly(panel: ReviewPanel, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    r = record(FIRST, tmp_path / "a.wav")
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF not really")
+    panel.show_answer(replace(r, audio=broken))
+    assert not panel.player.play_button.isEnabled()
+    assert panel.audio_note.text() == ("This recording could not be opened for replay; its transcript and figures "
+                                       "are all here.")
+    assert panel.transcript.toPlainText().startswith("um so models")

@@ -276,9 +276,9 @@ class InterviewPage(QWidget):
         c = self.controller
         if c.phase is Phase.REVIEW:
             take = len(c.answers.get(c.position, [])) + 1
-            shown = self.review.record
+            latest = c.latest()  # the take being improved on (also after a follow-up answer was reviewed)
             c.retake()
-            self._keep_feedback(shown)
+            self._keep_feedback(latest)
             self.record.prepare(c.question.answer_time_s, take)
 
     def _answer_follow_up(self) -> None:

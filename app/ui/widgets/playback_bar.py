@@ -53,9 +53,10 @@ class PlaybackBar(QWidget):
             return
         try:
             self.player.load(path)
-        except VivaError as e:
+        except VivaError:
             self.set_enabled(False)
-            self.problem.emit(str(e))
+            self.problem.emit("This recording could not be opened for replay; its transcript and figures are "
+                              "all here.")
             return
         self.set_enabled(True)
         self.slider.setRange(0, int(self.player.duration * 1000))
