@@ -1,17 +1,23 @@
-"""How well the trained structure model does on answers it was not fitted on; prints figures, asserts nothing.
+"""Which structure scorer to use per rubric, and how well it does on answers it was not fitted on; prints figures,
+asserts nothing.
 
 Per rubric (STAR, design, concept), from the labelled answers in tests/data/answers/:
-- grouped cross-validation on the training repositories (nested: each fold fits, calibrates and thresholds on
-  the others; folds grouped by original answer, so an answer's variants never straddle folds): macro balanced
-  accuracy of the written and the spoken variants, with bootstrap 95% intervals over original answers;
-- the frozen test split (whole repositories, tests/data/answers/split.json) scored through the real scoring
-  path, by the trained model (trained on the other repositories, as `python -m app.scoring.train` writes it) and
-  by the cue scorer that is today's default, for comparison;
-- the share of deleted components still called present, and of off-topic pairings keeping more than one item;
-- a per-family ablation: the cross-validated figure with each feature family left out (or added);
+- grouped cross-validation of the trained model on the training repositories (nested: each fold fits,
+  calibrates and thresholds on the others; folds grouped by original answer, so an answer's variants never
+  straddle folds), beside the cue scorer on the same answers (it is not trained, so its figure on them is its
+  cross-validated figure): macro balanced accuracy of the written and the spoken variants with bootstrap 95%
+  intervals over original answers, the share of deleted components still called present, and of off-topic
+  pairings keeping more than one item; the same for the cue scorer behind the trained on-topic gate (its
+  out-of-fold verdicts); then the choice these figures make (score_common.choose; no gated scorer while the
+  committed gate turns away genuine calibration answers that have items) beside the one recorded in
+  app/scoring/train.DEFAULTS;
+- the frozen test split (whole repositories, tests/data/answers/split.json) through the real scoring path,
+  `score_answer` (the recorded choice; with --other also the scorers not chosen);
+- with --ablation, the cross-validated figure with each feature family left out (or added); with --grid, a
+  small coordinate search over the families and C by the same cross-validation;
 - the dev set (../shared/data/answers-dev.jsonl, measure-only, never trained or tuned on) when it is there.
 
-Run: .venv/bin/python bench/score_eval.py [--no-ablation]
+Run: .venv/bin/python bench/score_eval.py [--ablation] [--grid] [--rubric star]
 """
 
 from __future__ import annotations
@@ -27,72 +33,71 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.scoring.corpus import Example, build, load_rows, split  # noqa: E402
-from app.scoring.learn import balanced_accuracy, bootstrap_interval, cross_validated  # noqa: E402
+from app.scoring.learn import balanced_accuracy, cross_validated  # noqa: E402
 from app.scoring.rubrics import default_rubrics  # noqa: E402
+from app.scoring.scorer import score_answer, score_cues  # noqa: E402
 from app.scoring.syntax import FAMILIES  # noqa: E402
-from app.scoring.train import GATE_C, SETTINGS, featurised, idf_from  # noqa: E402
+from app.scoring.train import DEFAULTS, GATE_C, SETTINGS, featurised, idf_from  # noqa: E402
+from app.scoring.trained import score_trained  # noqa: E402
+from bench.score_common import OFF, Verdicts, choose, figures, macro, path_verdicts  # noqa: E402
 
+MIN_GAIN = 0.01
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "answers-dev.jsonl"
 
 
-def macro(verdicts: dict[str, np.ndarray], examples: Sequence[Example], idx: np.ndarray) -> float:
-    return float(np.mean([balanced_accuracy(np.array([examples[int(i)].labels[item] for i in idx]), v[idx])
-                          for item, v in verdicts.items()]))
-
-
-def figure(verdicts: dict[str, np.ndarray], examples: Sequence[Example], mask: np.ndarray) -> str:
-    idx = np.flatnonzero(mask)
-    if len(idx) == 0:
-        return "n/a"
-    roots = [examples[int(i)].root for i in idx]
-    lo, hi = bootstrap_interval(idx, roots, lambda sub: macro(verdicts, examples, idx[sub]))
-    return f"{macro(verdicts, examples, idx):.3f} [{lo:.2f}, {hi:.2f}]"
-
-
-def deletions(verdicts: dict[str, np.ndarray], examples: Sequence[Example], mask: np.ndarray) -> str:
-    calls = [bool(verdicts[item][k]) for k, e in enumerate(examples) if mask[k] and e.how == "ablated"
-             for item in e.ablated if item in verdicts]
-    return f"{np.mean(calls):.0%} of {len(calls)}" if calls else "n/a"
-
-
-def off_topic(verdicts: dict[str, np.ndarray], examples: Sequence[Example], mask: np.ndarray) -> str:
-    kept = [sum(bool(v[k]) for v in verdicts.values()) for k, e in enumerate(examples)
-            if mask[k] and e.how == "offtopic"]
-    return f"{np.mean([n > 1 for n in kept]):.0%} of {len(kept)}" if kept else "n/a (no pairings)"
-
-
 def cv_verdicts(rid: str, examples: list[Example], idf: dict[str, float], idf_default: float,
-                families: Sequence[str], C: float) -> dict[str, np.ndarray]:
+                families: Sequence[str], C: float) -> Verdicts:
+    items, gate = cv_parts(rid, examples, idf, idf_default, families, C)
+    return {item: v & gate for item, v in items.items()}
+
+
+def cv_parts(rid: str, examples: list[Example], idf: dict[str, float], idf_default: float,
+             families: Sequence[str], C: float) -> tuple[Verdicts, np.ndarray]:
+    """Out-of-fold item verdicts (before the gate) and out-of-fold on-topic gate verdicts."""
     data = featurised(default_rubrics()[rid], examples, idf, idf_default, families)
     gate = np.ones(len(examples), dtype=bool)
     if not data.on_topic.all():
-        gate = cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C)
-    return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, fit_on=data.on_topic) & gate
-            for item in data.y}
+        # the floor is computed from all these answers' pairings at once (a low percentile: a small leak)
+        gate = cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C) | \
+            (data.foreign < data.gate_floor())
+    return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, fit_on=data.on_topic)
+            for item in data.y}, gate
 
 
-def test_verdicts(examples: Sequence[Example], scorer: str = "trained") -> dict[str, np.ndarray]:
-    """Verdicts on the frozen test split through the real scoring path: the trained model (whose file trains on
-    the other split) or the cue scorer (app.scoring.scorer, today's default)."""
-    from app.scoring.scorer import score_answer as cue_scorer
-    from app.scoring.trained import score_trained
+def written_ba(v: Verdicts, examples: Sequence[Example]) -> float:
+    return macro(v, examples, np.flatnonzero([e.path == "written" and e.how not in OFF for e in examples]))
 
-    score_answer = score_trained if scorer == "trained" else cue_scorer
-    out: dict[str, list[bool]] = {}
-    for e in examples:
-        if e.path == "written":
-            r = score_answer(e.rubric, e.question, text="\n\n".join(s.text for s in e.sentences))
-        else:
-            r = score_answer(e.rubric, e.question, words=list(e.words))
-        for v in r.items:
-            out.setdefault(v.id, []).append(v.present)
-    return {k: np.array(v) for k, v in out.items()}
+
+def grid(rid: str, mine: list[Example], idf: dict[str, float], idf_default: float) -> None:
+    """Coordinate search from the recorded setting: toggle one family or change C and keep the best move if it
+    gains at least MIN_GAIN (smaller gains are within the noise of a few dozen answers); at most twice."""
+    fams, C = set(SETTINGS[rid].families), SETTINGS[rid].C
+    best = written_ba(cv_verdicts(rid, mine, idf, idf_default, sorted(fams), C), mine)
+    print(f"  grid start {'+'.join(sorted(fams))} C={C}: CV written {best:.3f}")
+    for _ in range(2):
+        trials = [(fams ^ {f}, C) for f in FAMILIES if fams ^ {f}] + [(fams, c) for c in (0.1, 0.3, 1.0, 3.0) if c != C]
+        scored = [(written_ba(cv_verdicts(rid, mine, idf, idf_default, sorted(f), c), mine), sorted(f), c)
+                  for f, c in trials]
+        top = max(scored, key=lambda t: t[0])
+        print(f"  grid best move {'+'.join(top[1])} C={top[2]}: CV written {top[0]:.3f}")
+        if top[0] < best + MIN_GAIN:
+            break
+        best, fams, C = top[0], set(top[1]), top[2]
+
+
+def calibration_rejections(rid: str) -> tuple[str, int]:
+    """How many genuine answers of the built-in calibration set (written for Viva, each to its own question) the
+    committed gate turns away, and how many of those have items labelled present."""
+    from app.scoring.selfcheck import load_calibration
+    from app.scoring.sentences import split_text
+    from app.scoring.trained import answer_on_topic
+
+    mine = [a for a in load_calibration() if a.rubric == rid]
+    out = [a for a in mine if not answer_on_topic(default_rubrics()[rid], split_text(a.answer)[0], a.question)]
+    return f"{len(out)} of {len(mine)}", sum(any(a.labels.values()) for a in out)
 
 
 def dev_figures() -> None:
-    from app.scoring.scorer import score_answer as cue_scorer
-    from app.scoring.trained import score_trained
-
     if not DEV.is_file():
         print("dev set: not found (measure-only, read from ../shared)")
         return
@@ -101,7 +106,7 @@ def dev_figures() -> None:
         mine = [r for r in rows if r["kind"] == kind]
         if not mine:
             continue
-        for name, score in (("trained", score_trained), ("cues", cue_scorer)):
+        for name, score in (("trained", score_trained), ("cues", score_cues)):
             got = [{v.id: v.present for v in score(rid, r["question"], text=r["answer"]).items} for r in mine]
             bas = [balanced_accuracy(np.array([r["labels"][i] for r in mine]), np.array([g[i] for g in got]))
                    for i in mine[0]["labels"]]
@@ -111,38 +116,58 @@ def dev_figures() -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    ap.add_argument("--no-ablation", action="store_true")
+    ap.add_argument("--ablation", action="store_true")
+    ap.add_argument("--grid", action="store_true")
+    ap.add_argument("--rubric", choices=sorted(SETTINGS))
+    ap.add_argument("--cv-only", action="store_true", help="no frozen-split figures (while choosing settings)")
+    ap.add_argument("--other", action="store_true", help="also the frozen-split figures of the scorers not chosen")
     args = ap.parse_args()
     train, test = split(build(load_rows()))
     idf, idf_default = idf_from(train)
     for rid, settings in SETTINGS.items():
+        if args.rubric and rid != args.rubric:
+            continue
         fams, C = settings.families, settings.C
         mine = [e for e in train if e.rubric == rid]
-        v = cv_verdicts(rid, mine, idf, idf_default, fams, C)
-        written = np.array([e.path == "written" and e.how != "offtopic" for e in mine])
-        spoken = np.array([e.path != "written" and e.how != "offtopic" for e in mine])
-        print(f"{rid}: families {'+'.join(fams)}, C={C}, {len({e.root for e in mine})} training originals")
-        print(f"  CV   written {figure(v, mine, written)}  spoken {figure(v, mine, spoken)}  "
-              f"deleted still present {deletions(v, mine, written)}  "
-              f"off-topic >1 item {off_topic(v, mine, np.ones(len(mine), bool))}")
-        held = [e for e in test if e.rubric == rid]
-        hw = np.array([e.path == "written" and e.how != "offtopic" for e in held])
-        hs = np.array([e.path != "written" and e.how != "offtopic" for e in held])
-        for name in ("trained", "cues"):
-            tv = test_verdicts(held, name)
-            print(f"  TEST {name:7s} written {figure(tv, held, hw)}  spoken {figure(tv, held, hs)}  "
-                  f"deleted still present {deletions(tv, held, hw)}  "
-                  f"off-topic >1 item {off_topic(tv, held, np.ones(len(held), bool))}  "
+        print(f"{rid}: families {'+'.join(fams)}, C={C}, {len({e.root for e in mine})} training originals, "
+              f"{len(mine)} examples")
+        items, gate = cv_parts(rid, mine, idf, idf_default, fams, C)
+        cue_v = path_verdicts(mine, score_cues)
+        candidates = {"trained": figures({i: v & gate for i, v in items.items()}, mine),
+                      "cues": figures(cue_v, mine)}
+        if not gate.all():
+            candidates["cues+gate"] = figures({i: v & gate for i, v in cue_v.items()}, mine)
+        for name, f in candidates.items():
+            print(f"  CV {name:9s} {f.line()}")
+        allowed = candidates
+        if not gate.all():
+            turned, with_items = calibration_rejections(rid)
+            print(f"  the committed gate turns away {turned} calibration answers given to their own question "
+                  f"({with_items} with items present)")
+            if with_items:  # it would cost genuine answers their items: no gated scorer as the default
+                allowed = {"cues": candidates["cues"]}
+        choice = choose(allowed)
+        print(f"  CV choice: {choice}; recorded in train.DEFAULTS: {DEFAULTS[rid]}"
+              + ("" if choice == DEFAULTS[rid] else "  <- differs: update DEFAULTS and retrain"))
+        held = [e for e in test if e.rubric == rid and not args.cv_only]
+        if not args.cv_only:
+            print(f"  TEST default ({DEFAULTS[rid]})  {figures(path_verdicts(held, score_answer), held).line()}  "
                   f"({len({e.root for e in held})} originals)")
-        if not args.no_ablation:
+        if args.other and not args.cv_only:
+            for name, score in (("trained", score_trained), ("cues", score_cues)):
+                if name != DEFAULTS[rid]:
+                    print(f"  TEST {name} (not the default)  {figures(path_verdicts(held, score), held).line()}")
+        if args.ablation:
             for fam in FAMILIES:
-                other = tuple(f for f in fams if f != fam) if fam in fams else (*fams, fam)
-                if not other:
-                    continue
-                va = cv_verdicts(rid, mine, idf, idf_default, other, C)
-                print(f"  ablation {'without' if fam in fams else 'with   '} {fam:4s}: CV written "
-                      f"{macro(va, mine, np.flatnonzero(written)):.3f}")
-    dev_figures()
+                changed = tuple(f for f in fams if f != fam) if fam in fams else (*fams, fam)
+                if changed:
+                    v = cv_verdicts(rid, mine, idf, idf_default, changed, C)
+                    print(f"  ablation {'without' if fam in fams else 'with   '} {fam:4s}: CV written "
+                          f"{written_ba(v, mine):.3f} (spoken {figures(v, mine).spoken:.3f})")
+        if args.grid:
+            grid(rid, mine, idf, idf_default)
+    if not args.rubric:
+        dev_figures()
     return 0
 
 

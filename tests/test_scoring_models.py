@@ -9,10 +9,12 @@ import pytest
 from app.domain import RubricResult
 from app.paths import models_dir
 from app.scoring.llm import LlamaJudge, measured_trust, prompt_version
+from app.scoring.model import default_model
 from app.scoring.rubrics import default_rubrics
 from app.scoring.scorer import score_answer
 from app.scoring.selfcheck import load_calibration, self_check
 from app.scoring.sentences import from_text
+from app.scoring.trained import scorer_for
 
 pytestmark = pytest.mark.models
 
@@ -41,7 +43,8 @@ def well_formed(r: RubricResult, answer: str, rubric: str) -> None:
         assert 0.0 <= v.confidence <= 1.0
         assert all(e.text in answer for e in v.evidence)
         assert v.present or v.advice
-    assert r.prompt_version == f"rubrics-v{default_rubrics()[rubric].version}/{prompt_version()}"
+    structure = "" if scorer_for(default_rubrics()[rubric]) == "cues" else f"{default_model().stamp}/"
+    assert r.prompt_version == f"rubrics-v{default_rubrics()[rubric].version}/{structure}{prompt_version()}"
 
 
 def test_default_model_has_measured_trust_zero_so_verdicts_are_the_cues(smollm: LlamaJudge) -> None:

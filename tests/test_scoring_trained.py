@@ -1,15 +1,22 @@
-"""The trained structure model (app/scoring/trained.py): reproducible weights, evidence, gate and guard."""
+"""The trained structure model (app/scoring/trained.py): reproducible weights, the per-rubric default, evidence,
+the on-topic gates, the guard and the LLM's bounded say."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
+from app.scoring.corpus import with_deletions, written
 from app.scoring.guard import grader_text_start
+from app.scoring.llm_say import HIGH, LOW
 from app.scoring.model import default_model
-from app.scoring.rubrics import default_rubrics
-from app.scoring.sentences import split_text
+from app.scoring.rubrics import Rubric, default_rubrics
+from app.scoring.scorer import score_answer, score_cues
+from app.scoring.sentences import Sentence, split_text
+from app.scoring.train import DEFAULTS
 from app.scoring.train import main as train_main
-from app.scoring.trained import score_trained, sentence_probabilities
+from app.scoring.trained import score_trained, scorer_for, sentence_probabilities
 
 CONCEPT = ("Batch normalisation is a technique that rescales each layer's inputs to zero mean and unit variance over "
            "the mini-batch. Intuitively, later layers stop chasing a moving target, a bit like recalibrating a scale "
@@ -66,3 +73,101 @@ def test_the_stamp_covers_weights_and_feature_code() -> None:
     r = score_trained("star", "q", text=STAR)
     stamp = default_model().stamp
     assert stamp.startswith("structure-") and stamp in r.prompt_version and r.model["structure"] == stamp
+
+
+# An answer about data leakage, and a news-feed ranking design: both long enough for the gates to judge.
+LEAKAGE = ("Data leakage is when information that would not be available at prediction time gets into the training "
+           "data, so the model looks great offline and fails in production. A classic example is fitting a scaler "
+           "or target encoder on the whole dataset before splitting, so the validation rows have already influenced "
+           "the features. Another is a feature like account closure date when predicting churn. To avoid it, split "
+           "first, fit every preprocessing step inside the cross-validation folds, and use time-based splits for "
+           "temporal data. The cost is more careful pipelines and sometimes worse-looking offline scores.")
+FEED = ("For the news feed I would rank posts by predicted engagement. Candidate generation pulls recent posts from "
+        "friends, followed pages and groups, then a ranking model scores each candidate with features like the "
+        "author's affinity with the viewer, post age, media type, and past likes and comments. I'd start with a "
+        "logistic regression on those features as a baseline before moving to a gradient-boosted ranker, and "
+        "measure it offline with NDCG and online with time spent and daily active users in an A/B test. Features "
+        "are computed by one shared library for training and serving. After launch I'd monitor the distribution of "
+        "predicted scores, the share of posts from friends versus pages, and alert when engagement drops week over "
+        "week.")
+
+
+def test_each_rubric_uses_the_scorer_recorded_by_the_training_command() -> None:
+    rubrics = default_rubrics()
+    assert {rid: scorer_for(rubrics[rid]) for rid in DEFAULTS} == DEFAULTS
+    assert {rid: default_model().defaults[rid] for rid in DEFAULTS} == DEFAULTS
+    for rid, question, answer in (("star", "Tell me about a time you improved a process.", STAR),
+                                  ("concept", "What is batch normalisation?", CONCEPT),
+                                  ("design", "Design a feed.", FEED)):
+        got = score_answer(rid, question, text=answer)
+        want = score_trained(rid, question, text=answer) if DEFAULTS[rid] == "trained" else \
+            score_cues(rid, question, text=answer, gate=DEFAULTS[rid] == "cues+gate")
+        assert got == want
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Tell me about a time you disagreed with your manager.", LEAKAGE),
+    ("Tell me about a conflict you resolved.", FEED),
+])
+def test_an_explanation_or_a_design_given_to_a_behavioural_question_keeps_at_most_one_star_item(
+        question: str, answer: str) -> None:
+    assert sum(v.present for v in score_answer("star", question, text=answer).items) <= 1
+    assert any("not seem to be about the question" in f for f in score_answer("star", question, text=answer).feedback)
+
+
+@pytest.mark.parametrize(("rubric", "other", "own", "answer"), [
+    ("concept", "What is the curse of dimensionality?", "What is data leakage?", LEAKAGE),
+    ("design", "Design a real-time fraud detection system.", "Design a news feed ranking system.", FEED),
+])
+def test_the_relevance_gate_turns_away_an_answer_to_another_question_only(
+        rubric: str, other: str, own: str, answer: str) -> None:
+    # Measured, not the default for these rubrics (it also turns away some genuine short answers: README).
+    assert sum(v.present for v in score_cues(rubric, other, text=answer, gate=True).items) <= 1
+    gated, plain = score_cues(rubric, own, text=answer, gate=True), score_cues(rubric, own, text=answer)
+    assert [(v.id, v.present) for v in gated.items] == [(v.id, v.present) for v in plain.items]
+    assert sum(v.present for v in plain.items) >= 2
+
+
+class FakeJudge:
+    """Plays a fully trusted LLM that gives sentence `pick` for every item (0: none)."""
+
+    def __init__(self, pick: int) -> None:
+        self.name = f"fake-{pick}"
+        self.pick = pick
+        self.trust = {"*": 1.0}
+        self.calls = 0
+
+    def choose(self, rubric: Rubric, question: str, sentences: Sequence[Sentence]) -> dict[str, int]:
+        self.calls += 1
+        return {it.id: min(self.pick, len(sentences)) for it in rubric.items}
+
+
+@pytest.mark.parametrize("pick", [0, 1, 2])
+def test_a_trusted_judge_moves_only_borderline_sentences_of_the_trained_model(pick: int) -> None:
+    question = "Tell me about a time you improved a process."
+    sentences, _ = split_text(STAR, grader_text_start)
+    hits, _ = sentence_probabilities(default_rubrics()["star"], sentences, question)
+    judge = FakeJudge(pick)
+    r = score_trained("star", question, text=STAR, judge=judge)
+    borderline = [i for i, found in hits.items() if any(LOW <= h.score < HIGH for h in found)]
+    assert r.model["llm_calls"] == len(borderline) and judge.calls == (1 if borderline else 0)
+    for v in r.items:
+        best = max(h.score for h in hits[v.id])
+        if best >= HIGH:
+            assert v.present  # strong evidence: out of the judge's reach
+        if best < LOW:
+            assert not v.present  # no evidence: the judge cannot add the item
+        assert all(e.text in STAR for e in v.evidence) and v.present == bool(v.evidence)
+
+
+def test_a_hand_made_deletion_labels_the_sentences_it_removed() -> None:
+    answer = "We had a slow build. I was asked to fix it. I cached the dependencies. I also split the tests."
+    row = {"id": "x", "kind": "behavioral", "question": "q", "answer": answer,
+           "labels": {"situation": True, "task": True, "action": True, "result": False},
+           "evidence": {"situation": ["We had a slow build."], "task": ["I was asked to fix it."],
+                        "action": ["I cached the dependencies."], "result": []}}
+    cut = {**row, "id": "x~no-action", "derived_from": "x", "ablated": ["action"],
+           "answer": "We had a slow build. I was asked to fix it."}
+    ex = written(row, "star", "original", "g", "x")
+    assert ex.sentence_labels["action"] == (False, False, True, False)  # the shortest evidence substring only
+    assert with_deletions(ex, row, [cut]).sentence_labels["action"] == (False, False, True, True)

@@ -2,11 +2,17 @@
 
 Rows (tests/data/answers/*.jsonl, fields in tests/data/SOURCES.md) carry answer-level labels and `evidence`
 substrings. A sentence is labelled as showing an item when it holds enough of one of that item's evidence
-substrings (see _shows). From each row, without looking at any test figure, come:
+substrings (see _shows), or when a hand-made ablated copy of its answer (a row with `derived_from`) deleted it
+while cutting that item: the evidence lists only the shortest substrings, the deletion shows everything the
+labeller saw as that item (with several items cut at once, a deleted sentence counts for the item whose evidence
+shares its paragraph or list item). From each row, without looking at any test figure, come:
 - ablated variants: the sentences showing one item deleted -> that item false; another item stays true only
   if some of its evidence survives (the provided ablations are kept, not generated twice);
 - off-topic pairings (design and concept): the answer given to another question of its kind that shares no
   content word with its own -> every item false;
+- non-stories (STAR): each design or concept answer given to a behavioural question -> every STAR item false
+  (its sentences explain or design, they tell nothing that happened); unlike off-topic pairings they train
+  the item classifiers, since STAR has no gate (a story answers most behavioural questions);
 - spoken variants of every written one: "asr" (lower case, no punctuation, filled pauses and repeats, pauses
   at some sentence ends) and "whisper" (punctuated, a few filled pauses), cut into sentences by the same
   splitter as real transcripts (sentences.split_words), so the spoken path is trained like the written one.
@@ -21,7 +27,7 @@ import random
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from app.domain import Word
@@ -43,7 +49,7 @@ class Example:
     question: str
     group: str  # source repository: the unit of the frozen split
     root: str  # the original answer's id: the unit of cross-validation folds
-    how: str  # original | ablated | offtopic
+    how: str  # original | ablated | offtopic | nonstory
     path: str  # written | asr | whisper
     labels: dict[str, bool]
     sentences: tuple[Sentence, ...]
@@ -104,6 +110,41 @@ def written(row: dict, rubric: str, how: str, group: str, root: str) -> Example:
         sentence_labels[item] = tuple(not s.label and _shows(sp, ev) for s, sp in zip(sentences, spans, strict=True))
     return Example(row["id"], rubric, row["question"], group, root, how, "written", labels, sentences,
                    sentence_labels, tuple(row.get("ablated") or ()))
+
+
+def _blocks(answer: str) -> list[tuple[int, int]]:
+    """The paragraphs and list items of an answer, as character spans."""
+    starts = (m.start() for m in re.finditer(r"\n\s*\n|\n(?=\s*([-*+•]|\d{1,2}[.)])\s)", answer))
+    cuts = sorted({0, len(answer), *starts})
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if answer[a:b].strip()]
+
+
+def with_deletions(ex: Example, row: dict, cuts: Sequence[dict]) -> Example:
+    """`ex` (the written original of `row`) with the sentences its hand-made ablated copies deleted marked as
+    showing the item they cut."""
+    if not cuts:
+        return ex
+    answer = row["answer"]
+    spans = _spans(answer, ex.sentences)
+    blocks = _blocks(answer)
+
+    def block(at: int) -> int:
+        return next((k for k, (a, b) in enumerate(blocks) if a <= at < b), -1)
+
+    labels = {i: list(v) for i, v in ex.sentence_labels.items()}
+    for cut in cuts:
+        kept = plain(cut["answer"])
+        items = [i for i in cut.get("ablated") or () if ex.labels.get(i)]
+        for k, (s, sp) in enumerate(zip(ex.sentences, spans, strict=True)):
+            if s.label or plain(s.text) in kept:
+                continue
+            if len(items) == 1:
+                labels[items[0]][k] = True
+                continue
+            for i in items:
+                if any(block(a) == block(sp[0]) for a, _ in _evidence_spans(answer, row["evidence"].get(i, []))):
+                    labels[i][k] = True
+    return replace(ex, sentence_labels={i: tuple(v) for i, v in labels.items()})
 
 
 def ablate(ex: Example, row: dict, item: str) -> dict | None:
@@ -194,15 +235,21 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
     by_id = {r["id"]: r for r in rows}
     out: list[Example] = []
     given = {(r["derived_from"], tuple(sorted(r["ablated"]))) for r in rows if r.get("derived_from")}
+    cuts: dict[str, list[dict]] = {}
+    for r in rows:
+        if r.get("derived_from"):
+            cuts.setdefault(r["derived_from"], []).append(r)
     originals = [r for r in rows if not r.get("derived_from")]
     for r in rows:
         root = r.get("derived_from") or r["id"]
         group = repository(by_id.get(root, r))
         rubric = RUBRIC_OF_KIND[r["kind"]]
         ex = written(r, rubric, "ablated" if r.get("derived_from") else "original", group, root)
-        out.append(ex)
         if r.get("derived_from"):
+            out.append(ex)
             continue
+        ex = with_deletions(ex, r, cuts.get(r["id"], []))
+        out.append(ex)
         for item in ex.labels:
             if ex.labels[item] and (r["id"], (item,)) not in given:
                 cut = ablate(ex, r, item)
@@ -219,6 +266,15 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
             pair = {**r, "id": f"{r['id']}~q-{o['id']}", "question": o["question"],
                     "labels": {k: False for k in r["labels"]}, "evidence": {k: [] for k in r["labels"]}}
             out.append(written(pair, RUBRIC_OF_KIND[r["kind"]], "offtopic", repository(r), r["id"]))
+    stories = [o for o in originals if o["kind"] == "behavioral"]
+    items = next((list(o["labels"]) for o in stories), [])
+    for r in originals:
+        if r["kind"] == "behavioral" or not stories:
+            continue
+        o = min(stories, key=lambda o: zlib.crc32((r["id"] + o["id"]).encode()))
+        pair = {**r, "id": f"{r['id']}~story-{o['id']}", "kind": "behavioral", "question": o["question"],
+                "labels": {k: False for k in items}, "evidence": {k: [] for k in items}}
+        out.append(written(pair, "star", "nonstory", repository(r), r["id"]))
     return [ex for ex in out if "written" in paths] + [spoken(ex, p) for ex in out for p in paths if p != "written"]
 
 

@@ -1,9 +1,10 @@
 """The trained structure model: features of an answer's sentences, and each item's calibrated probability.
 
 The weights are data, not code: app/scoring/data/structure_model.json (JSON, so a review can read every weight
-and loading it runs no code), written by `python -m app.scoring.train`. Its stamp (`model_stamp`) is a hash of
-that file, of the feature code and of the cue patterns in rubrics.yaml: every stored result records it, so a
-result stays explainable after either changes.
+and loading it runs no code), written by `python -m app.scoring.train`. It also records, per rubric, which scorer
+`score_answer` uses (`default`: the trained model or the cue scorer), as chosen by cross-validation. Its stamp
+(`model_stamp`) is a hash of that file, of the feature code and of the cue patterns in rubrics.yaml: every
+stored result records it, so a result stays explainable after either changes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -30,7 +31,10 @@ from app.scoring.sentences import Sentence
 from app.scoring.syntax import clean, content_lemmas, normalise, position, relevance, sentence_features
 
 MODEL_FILE = "structure_model.json"
-FORMAT = 1
+FORMAT = 2
+# What a rubric's `default` may name: the trained model; the cue scorer; the cue scorer behind the trained
+# on-topic gate (an answer the gate finds off topic shows no item).
+SCORERS = ("trained", "cues", "cues+gate")
 
 
 def model_path() -> Path:
@@ -59,17 +63,40 @@ def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf:
     return out
 
 
+def foreign_lemmas(question: str, sentences: Sequence[Sentence]) -> int:
+    """How many distinct content lemmas of the answer are not in the question: its own topical vocabulary."""
+    texts = [clean(s.text) for s in sentences if not s.label and clean(s.text)]
+    docs = parse([clean(question), *texts])
+    answer = set().union(*(content_lemmas(d) for d in docs[1:])) if texts else set()
+    return len(answer - content_lemmas(docs[0]))
+
+
 def select(feats: Mapping[str, float], families: Sequence[str]) -> dict[str, float]:
     """The features of `families` only."""
     return {n: v for n, v in feats.items() if n.split(":", 1)[0] in families}
 
 
-GATE_FEATURES = ("rel:answer", "rel:best_sentence", "rel:none", "rel:low")
+RELEVANCE_GATE = ("rel:answer", "rel:best_sentence", "rel:none", "rel:low")
+# A story tells what happened to the speaker: the share of sentences whose main clause has these subjects and
+# tenses (syntax._syn) tells a story from an explanation or a design (STAR's gate).
+_STORY_SYN = ("past", "present", "would", "will", "modal", "i", "we", "you", "it", "noun", "i_past", "we_past",
+              "i_present", "we_present", "it_present", "noun_present", "you_present")
+STORY_GATE = tuple(f"story:{n}" for n in _STORY_SYN) + ("story:date",)
 
 
-def gate_features(feats: Sequence[Mapping[str, float] | None]) -> dict[str, float]:
-    """Answer-level relevance to the question: what the on-topic gate looks at."""
+def gate_names(rubric_id: str) -> tuple[str, ...]:
+    """The features of a rubric's on-topic gate: stories for STAR, relevance to the question for the others."""
+    return STORY_GATE if rubric_id == "star" else RELEVANCE_GATE
+
+
+def gate_features(feats: Sequence[Mapping[str, float] | None], rubric_id: str = "") -> dict[str, float]:
+    """Answer-level features of the on-topic gate (gate_names): whether the answer is about the question."""
     present = [f for f in feats if f is not None]
+    if rubric_id == "star":
+        n = max(1, len(present))
+        out = {f"story:{k}": sum(1.0 for f in present if f.get(f"syn:{k}")) / n for k in _STORY_SYN}
+        out["story:date"] = sum(1.0 for f in present if f.get("num:date")) / n
+        return out
     if not present:
         return {"rel:none": 1.0}
     first = present[0]
@@ -98,6 +125,10 @@ class Scored:
     probabilities: dict[str, list[float | None]]  # item -> per sentence (None: a label, never evidence)
     on_topic: float  # 1.0 where the rubric has no gate
     gate_threshold: float
+    gated: bool = False  # whether the gate judges this answer at all (see StructureModel.gate_floor)
+
+    def is_on_topic(self) -> bool:
+        return not self.gated or self.on_topic >= self.gate_threshold
 
 
 @dataclass(frozen=True)
@@ -108,6 +139,11 @@ class StructureModel:
     items: dict[str, dict[str, ItemWeights]]  # rubric -> item -> weights
     gates: dict[str, ItemWeights]  # rubric -> answer-level on-topic classifier (design, concept)
     stamp: str
+    defaults: dict[str, str] = field(default_factory=dict)  # rubric -> the scorer score_answer uses (SCORERS)
+    # rubric -> the fewest content lemmas absent from the question an answer needs for the gate to judge it: an
+    # answer with less of its own vocabulary than the off-topic answers the gate learned from (a short or
+    # generic one) is too little to call "about another topic", and is not gated
+    gate_floor: dict[str, int] = field(default_factory=dict)
 
     def score(self, rubric: Rubric, question: str, sentences: Sequence[Sentence]) -> Scored:
         if rubric.id not in self.items:
@@ -120,7 +156,8 @@ class StructureModel:
         gate = self.gates.get(rubric.id)
         if gate is None:
             return Scored(probs, 1.0, 0.0)
-        return Scored(probs, gate.probability(gate_features(feats)), gate.threshold)
+        gated = foreign_lemmas(question, sentences) >= self.gate_floor.get(rubric.id, 0)
+        return Scored(probs, gate.probability(gate_features(feats, rubric.id)), gate.threshold, gated)
 
 
 def _source_hash() -> str:
@@ -150,8 +187,12 @@ def from_json(data: bytes) -> StructureModel:
         items = {rid: {iid: _weights(w) for iid, w in r["items"].items()} for rid, r in doc["rubrics"].items()}
         families = {rid: tuple(r["families"]) for rid, r in doc["rubrics"].items()}
         gates = {rid: _weights(r["gate"]) for rid, r in doc["rubrics"].items() if r.get("gate")}
+        defaults = {rid: str(r["default"]) for rid, r in doc["rubrics"].items()}
+        floor = {rid: int(r["gate"]["min_foreign"]) for rid, r in doc["rubrics"].items() if r.get("gate")}
+        if not set(defaults.values()) <= set(SCORERS):
+            raise ValueError(f"a rubric's default must be one of {', '.join(SCORERS)}")
         return StructureModel({k: float(v) for k, v in doc["idf"].items()}, float(doc["idf_default"]), families,
-                              items, gates, model_stamp(data))
+                              items, gates, model_stamp(data), defaults, floor)
     except (ValueError, KeyError, TypeError, IndexError) as e:
         raise ModelError(f"{MODEL_FILE} is not a structure model ({e}); retrain it with "
                          "`python -m app.scoring.train`") from None

@@ -1,29 +1,19 @@
-"""Combining the signals into per-item verdicts, a 0-100 score, advice and a follow-up question.
+"""Scoring an answer against a rubric: per-item verdicts with evidence, a 0-100 score, advice, a follow-up.
 
-Rules that keep the verdicts honest:
+`score_answer` uses, per rubric, the scorer that grouped cross-validation on the labelled answers found better
+(bench/score_eval.py; the choice is recorded in the structure model file, see app/scoring/trained.py): the
+trained structure model, or the cue scorer here (`score_cues`). Rules both keep:
 - a verdict is "present" only with evidence: a sentence of the answer itself (with audio times if spoken)
-  whose cue score for the item, after the LLM's bounded say, reaches THRESHOLD;
+  whose score for the item, after the LLM's bounded say (app/scoring/llm_say.py), reaches the threshold;
 - text addressed to the grader is cut out first (from where it starts in its sentence), so it can neither
   add nor remove anything, and the LLM never sees it;
-- the LLM is consulted only about *borderline* sentences (cue score in [LOW, HIGH)): its choice adds or
-  subtracts at most LLM_SHIFT x trust, where trust is the model's agreement measured on the calibration
-  set (llm.trust_for). So the LLM CAN confirm a sentence with weak cue evidence, veto one whose evidence is
-  only medium, and pick which borderline sentence is cited. It CANNOT make an item present without cue
-  evidence in the cited sentence, remove an item with strong evidence (score >= HIGH), cite a sentence the
-  answerer did not say, or do anything at all with trust 0 (an unmeasured or weak model).
+- a judge is loaded and consulted only when it has a say (measured trust above 0): the bundled SmolLM2 has
+  trust 0 (its own choices are no better than chance on the calibration set), so it is never called.
 
-Figures behind the constants (bench/score_dev.py on the 22 labelled dev answers written by others; the cue
-families were revised while looking at them, so also see the figures on answers written for Viva below):
-THRESHOLD 0.5 sits between one weak cue (0.3) and one strong cue (0.75). The cue signal reaches macro balanced
-accuracy 1.00 on STAR and 1.00 on the design checklist there, calls 0 of 7 deleted components present and
-changes no verdict under 10 kinds of appended grader-directed text (220 variants). On the built-in
-calibration set (22 answers) it agrees with every label; on 10 further answers written as a held-out check
-it got 33 of 38 item verdicts right before the last revision of the cues (numbers spelled out in a spoken
-result, a negation reaching across "and", "think of a ...").
-SmolLM2-135M's own choices score 0.62 (STAR; 0.50 on every item with absent examples) and 0.50 (design) on
-the dev answers, and 0.50 on every rubric of the calibration set: it points at some sentence for every item
-of every answer (all 7 deleted components "present"). Gemma-3-270M is no better. Their measured trust is
-0, so the default combined scorer equals the cue signal and does not call the model.
+The cue scorer: a sentence's cue score combines the rubric's cue patterns (rubrics.yaml) and sentence features
+as a noisy OR (app/scoring/cues.py); THRESHOLD 0.5 sits between one weak cue (0.3) and one strong cue (0.75).
+Its figures, and why it stays the default where it does, are printed by bench/score_eval.py and summarised in
+the README.
 """
 
 from __future__ import annotations
@@ -35,45 +25,14 @@ from app.domain import ItemVerdict, RubricResult, Word
 from app.scoring.cues import CueHit, sentence_scores
 from app.scoring.guard import grader_text_start
 from app.scoring.llm import Judge, has_say, prompt_version, trust_for
+from app.scoring.llm_say import HIGH, LLM_SHIFT, LOW, MAX_CANDIDATES, THRESHOLD, llm_adjusted
+from app.scoring.model import default_model
 from app.scoring.rubrics import Rubric, RubricItem, default_rubrics
 from app.scoring.sentences import split_text, split_words
+from app.scoring.trained import answer_on_topic, score_trained, scorer_for
 
-THRESHOLD = 0.5
-LOW = 0.3  # below: no cue evidence worth asking about; the LLM is not consulted
-HIGH = 0.75  # from here: strong evidence the LLM cannot overturn
-LLM_SHIFT = 0.25  # the most a fully trusted LLM moves a borderline sentence's score
-MAX_CANDIDATES = 3  # borderline sentences shown to the LLM per item
+__all__ = ["HIGH", "LLM_SHIFT", "LOW", "MAX_CANDIDATES", "THRESHOLD", "follow_up", "score_answer", "score_cues"]
 MAX_EVIDENCE = 2
-
-
-def _llm_adjusted(judge: Judge, rubric: Rubric, question: str, hits: dict[str, list[CueHit]]
-                  ) -> tuple[dict[str, dict[int, float]], int]:
-    """Per item, the LLM-adjusted score of each borderline sentence (by index); and the number of items asked.
-
-    One `choose` call covers every item that has borderline sentences, over the union of those sentences in
-    answer order, so a model sees one shared numbered list (and llama.cpp evaluates it once per answer).
-    """
-    asked: dict[str, tuple[float, list[CueHit]]] = {}
-    for item in rubric.items:
-        trust = trust_for(judge, rubric.id, item.id)
-        candidates = [h for h in hits[item.id] if LOW <= h.score < HIGH][:MAX_CANDIDATES]
-        if trust > 0 and candidates:
-            asked[item.id] = (trust, candidates)
-    if not asked:
-        return {}, 0
-    shown = sorted({h.sentence.index: h.sentence for _, c in asked.values() for h in c}.values(),
-                   key=lambda s: s.index)
-    sub = Rubric(rubric.id, rubric.name, rubric.version, tuple(it for it in rubric.items if it.id in asked))
-    chosen = judge.choose(sub, question, shown)
-    out: dict[str, dict[int, float]] = {}
-    for item_id, (trust, candidates) in asked.items():
-        k = chosen.get(item_id)
-        if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k <= len(shown):
-            continue  # a reply that is not a sentence number (or 0) is no opinion
-        pick = shown[k - 1].index if k else None
-        out[item_id] = {h.sentence.index: h.score + LLM_SHIFT * trust * (1 if h.sentence.index == pick else -1)
-                        for h in candidates}
-    return out, len(asked)
 
 
 def _verdict(item: RubricItem, hits: list[CueHit], adjusted: dict[int, float]) -> ItemVerdict:
@@ -88,21 +47,39 @@ def _verdict(item: RubricItem, hits: list[CueHit], adjusted: dict[int, float]) -
 
 def score_answer(rubric_id: str, question: str, *, words: Sequence[Word] | None = None, text: str | None = None,
                  judge: Judge | None = None, rubrics: dict[str, Rubric] | None = None) -> RubricResult:
-    """Score a spoken (`words`) or written (`text`) answer against one rubric."""
+    """Score a spoken (`words`) or written (`text`) answer against one rubric, with the scorer chosen for that
+    rubric by cross-validation (recorded in the structure model file, app/scoring/trained.py): the trained
+    model, or the cue scorer (score_cues)."""
+    rubric = (rubrics or default_rubrics())[rubric_id]
+    choice = scorer_for(rubric)
+    if choice == "trained":
+        return score_trained(rubric_id, question, words=words, text=text, judge=judge, rubrics=rubrics)
+    return score_cues(rubric_id, question, words=words, text=text, judge=judge, rubrics=rubrics,
+                      gate=choice == "cues+gate")
+
+
+def score_cues(rubric_id: str, question: str, *, words: Sequence[Word] | None = None, text: str | None = None,
+               judge: Judge | None = None, rubrics: dict[str, Rubric] | None = None,
+               gate: bool = False) -> RubricResult:
+    """Score a spoken (`words`) or written (`text`) answer against one rubric with the cue scorer; with `gate`,
+    behind the trained on-topic gate (an answer it finds off topic shows no item and the judge is not asked)."""
     rubric = (rubrics or default_rubrics())[rubric_id]
     guard = grader_text_start
     sentences, touched = split_words(words, guard) if words is not None else split_text(text or "", guard)
     hits = sentence_scores(rubric, sentences, question)
+    on_topic = not gate or answer_on_topic(rubric, sentences, question)
+    if not on_topic:
+        hits = {item.id: [] for item in rubric.items}
     t0 = time.perf_counter()
     # A judge is loaded (and a missing or broken one is an error) only when it has a say: one whose measured
     # trust is 0 everywhere, like the bundled model, is never loaded.
     adjusted: dict[str, dict[int, float]] = {}
     calls = 0
-    if judge is not None and has_say(judge):
+    if judge is not None and on_topic and has_say(judge):
         load = getattr(judge, "load", None)
         if callable(load):
             load()
-        adjusted, calls = _llm_adjusted(judge, rubric, question, hits)
+        adjusted, calls = llm_adjusted(judge, rubric, question, hits)
     llm_s = time.perf_counter() - t0
 
     verdicts = [_verdict(item, hits[item.id], adjusted.get(item.id, {})) for item in rubric.items]
@@ -110,17 +87,23 @@ def score_answer(rubric_id: str, question: str, *, words: Sequence[Word] | None 
     feedback = [v.advice for v in verdicts if not v.present]
     if touched:
         feedback.append(f"{touched} sentence(s) addressed to the grader were ignored.")
+    if not on_topic:
+        feedback.append("The answer does not seem to be about the question asked.")
     model: dict[str, object] = {"name": judge.name if judge else "none", "llm_s": round(llm_s, 3),
                                 "llm_calls": calls}
     if judge is not None:
         model["trust"] = round(sum(trust_for(judge, rubric.id, it.id) for it in rubric.items) / len(rubric.items), 3)
+    version = f"rubrics-v{rubric.version}/{prompt_version() if judge else 'cues-only'}"
+    if gate:  # the gate's weights decide too: the result records the structure model's stamp
+        model["structure"] = default_model().stamp
+        version = f"rubrics-v{rubric.version}/{model['structure']}/{prompt_version() if judge else 'cues-only'}"
     return RubricResult(
         rubric=rubric.id,
         items=tuple(verdicts),
         score=score,
         feedback=tuple(feedback),
         model=model,
-        prompt_version=f"rubrics-v{rubric.version}/{prompt_version() if judge else 'cues-only'}",
+        prompt_version=version,
     )
 
 

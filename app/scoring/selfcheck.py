@@ -3,8 +3,8 @@
 `viva score --self-check` runs three signals over question_bank/calibration.yaml and reports, per rubric,
 balanced accuracy (per item: the mean of the recall of present and of absent items; then averaged):
 - llm: the model's own verdicts (an item is present when the model points at a sentence for it);
-- combined: what `score_answer` returns with this model (cues plus the model's bounded say);
-- cues: the cue signal alone (written alongside this set, so an optimistic figure).
+- combined: what `score_answer` returns with this model (the rubric's default scorer plus the model's bounded say);
+- cues: the cue scorer alone (written alongside this set, so an optimistic figure).
 The model's measured trust per item is max(0, 2 * llm balanced accuracy - 1): 0 for a model no better
 than chance, and 0 for an item with fewer than MIN_PER_CLASS present and absent examples in the set (too
 few to tell luck from skill). prompts/judge_trust.yaml records it for the models Viva ships; `save_trust`
@@ -28,7 +28,7 @@ from app.paths import question_bank_dir
 from app.scoring.guard import grader_text_start
 from app.scoring.llm import Judge, prompt_version, trust_table
 from app.scoring.rubrics import Rubric, default_rubrics
-from app.scoring.scorer import score_answer
+from app.scoring.scorer import score_answer, score_cues
 from app.scoring.sentences import split_text
 from app.yamlsource import YamlSyntaxError, load_yaml
 
@@ -125,14 +125,15 @@ def self_check(judge: Judge | None, answers: Sequence[CalibrationAnswer] | None 
         pairs: dict[str, dict[str, list[tuple[bool, bool]]]] = {"cues": {}, "llm": {}, "combined": {}}
         mine = [a for a in answers if a.rubric == rid]
         for a in mine:
-            got = {"cues": {v.id: v.present for v in score_answer(rid, a.question, text=a.answer,
-                                                                   rubrics=rubrics).items}}
+            got = {"cues": {v.id: v.present for v in score_cues(rid, a.question, text=a.answer,
+                                                                 rubrics=rubrics).items}}
             if judge is not None:
                 got["llm"] = llm_verdicts(judge, rubric, a.question, a.answer)
                 got["combined"] = {v.id: v.present for v in score_answer(rid, a.question, text=a.answer,
                                                                           judge=judge, rubrics=rubrics).items}
             else:
-                got["combined"] = got["cues"]
+                got["combined"] = {v.id: v.present for v in score_answer(rid, a.question, text=a.answer,
+                                                                          rubrics=rubrics).items}
             for signal, verdicts in got.items():
                 for item, label in a.labels.items():
                     pairs[signal].setdefault(item, []).append((label, verdicts[item]))

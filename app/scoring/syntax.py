@@ -150,7 +150,7 @@ def relevance(question: set[str], answer: set[str], sentence: set[str], idf: Map
     """How much of the question's content (IDF-weighted) the whole answer and this sentence cover."""
     if not question:
         return {"rel:no_question": 1.0}
-    weight = {w: idf.get(w, idf_default) for w in question}
+    weight = {w: idf.get(w, idf_default) for w in sorted(question)}  # sorted: the same sums in every process
     total = sum(weight.values())
     cover = sum(v for w, v in weight.items() if w in answer) / total
     out = {"rel:answer": cover, "rel:sentence": sum(v for w, v in weight.items() if w in sentence) / total}
