@@ -44,9 +44,9 @@ def max_rss_mb() -> float:
 
 
 def stream(path: Path, tr: WhisperTranscriber, live: bool,
-           workdir: Path) -> tuple[list[float], float, tuple[Word, ...]]:
+           workdir: Path) -> tuple[list[float], float, tuple[Word, ...], str]:
     """Stream `path` at real-time pace: the times (s from the start) of each live-word update with new text,
-    the stop -> transcript time, and the final words."""
+    the stop -> transcript time, the final words, and how many segments/drafts/reused speculations."""
     updates: list[float] = []
     last_text = [""]
     t_start = time.perf_counter()
@@ -61,7 +61,7 @@ def stream(path: Path, tr: WhisperTranscriber, live: bool,
     FileRecorder(path, realtime=True).record(workdir / "rec.wav", threading.Event(), on_block=s.feed)
     t0 = time.perf_counter()
     t = s.finish()
-    return updates, time.perf_counter() - t0, t.words
+    return updates, time.perf_counter() - t0, t.words, f"{s.segments}/{s.drafts}/{s.reused}"
 
 
 def plain_faster_whisper(tr: WhisperTranscriber, path: Path) -> float:
@@ -88,7 +88,7 @@ def main() -> int:
         work = Path(tmp)
         print(f"\nlive words and stop -> full transcript (Viva's method, tiny.en, {args.threads} threads)")
         print(f"{'answer':>7} {'live':>5} {'updates':>7} {'longest wait':>12} {'median':>7} {'stop->text':>10} "
-              f"{'same words':>10}")
+              f"{'same words':>10} {'segments/drafts/reused':>22}")
         for length in args.lengths:
             audio, _ = synth_answer(random.Random(int(length)), length, work, filler_rate=0.3)
             path = work / f"answer_{int(length)}.wav"
@@ -96,15 +96,15 @@ def main() -> int:
             results = {}
             for live in (True, False):
                 results[live] = stream(path, tiny, live, work)
-            for live, (updates, stop_s, _) in results.items():
+            for live, (updates, stop_s, _, counts) in results.items():
                 end = len(audio) / SAMPLE_RATE
                 marks = [u for u in updates if u <= end]
-                gaps = sorted(b - a for a, b in zip(marks, [*marks[1:], end], strict=True))
+                gaps = sorted(b - a for a, b in zip(marks, [*marks[1:], end], strict=True)) if marks else []
                 longest = f"{gaps[-1]:.1f} s" if gaps else "-"
                 median = f"{gaps[len(gaps) // 2]:.1f} s" if gaps else "-"
                 same = results[True][2] == results[False][2]
                 print(f"{end:>6.0f}s {'on' if live else 'off':>5} {len(marks):>7} {longest:>12} {median:>7} "
-                      f"{stop_s:>9.2f}s {str(same):>10}", flush=True)
+                      f"{stop_s:>9.2f}s {str(same):>10} {counts:>22}", flush=True)
         print(f"max RSS so far {max_rss_mb():.0f} MB")
 
         audio, _ = synth_answer(random.Random(7), args.rtf_seconds, work, filler_rate=0.3)

@@ -66,14 +66,13 @@ def test_synthetic_fillers_at_known_places(model_dir: Path, tmp_path: Path) -> N
     for _ in range(3):
         audio, reference = synth_answer(rng, 20.0, tmp_path)
         ours = ours.add(compare(reference, [w.text for w in viva(viva_tr, audio).words]))
-        # The other two as a user of faster-whisper would run them: the whole recording in one call.
-        plain = plain.add(compare(reference, [w.text for w in plain_tr.transcribe(audio).words]))
-        prompted = prompted.add(compare(reference, [w.text for w in prompted_tr.transcribe(audio).words]))
+        # The other two on the same segments, so only the filler passes and rules differ.
+        plain = plain.add(compare(reference, [w.text for w in viva(plain_tr, audio).words]))
+        prompted = prompted.add(compare(reference, [w.text for w in viva(prompted_tr, audio).words]))
     assert ours.fp_ref >= 8
-    assert ours.recall >= 0.9 and ours.recall >= prompted.recall and ours.recall >= plain.recall + 0.3, (
-        ours, prompted, plain)
+    assert ours.recall >= 0.9 and ours.recall >= max(prompted.recall, plain.recall), (ours, prompted, plain)
     assert ours.precision >= 0.95, ours
-    assert ours.wer <= plain.wer + 0.02, (ours.wer, plain.wer)
+    assert ours.wer <= plain.wer + 1e-9, (ours.wer, plain.wer)  # the merge adds fillers, never word errors
 
 
 @pytest.mark.parametrize("level_dbfs", [None, -70.0, -50.0])

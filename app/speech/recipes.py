@@ -32,7 +32,8 @@ class Pass:
 
     @property
     def key(self) -> str:
-        return f"{self.prompt or '-'}|vad={int(self.vad)}|beam={self.beam}"
+        """What decides its words (the benches cache decodes by it); unprompted passes retry loops."""
+        return f"{self.prompt or '-|loop-retry'}|vad={int(self.vad)}|beam={self.beam}"
 
 
 PLAIN = Pass(None)
@@ -74,6 +75,6 @@ class Recipe:
 RECIPES = {
     "plain": Recipe(PLAIN),
     "prompted": Recipe(LISTED),
-    "viva": Recipe(PLAIN, SENTENCE, loops=True, place=True, collapse=True),
+    "viva": Recipe(PLAIN, SENTENCE, voicing=True, loops=True, place=True, collapse=True),
 }
 METHODS = tuple(RECIPES)

@@ -79,6 +79,26 @@ class Segmenter:
     def has_speech(self) -> bool:
         return self._last >= 0
 
+    @property
+    def trailing_s(self) -> float:
+        """Silence since the open segment's last speech (0 while speaking or before any speech)."""
+        return (len(self._speech) - 1 - self._last) * FRAME / SAMPLE_RATE if self.has_speech else 0.0
+
+    def speech_end(self) -> int:
+        """Where the open segment would be cut now: after its last speech plus CUT_PAD_S (a sample)."""
+        pad_end = _frame_floor((self._last + 1) * FRAME + int(CUT_PAD_S * SAMPLE_RATE))
+        return self.start + min(len(self._speech) * FRAME, pad_end)
+
+    def tail(self, total: int) -> list[Cut]:
+        """The last cuts of a stream of `total` samples: the open segment ends as any other does (after its
+        last speech plus the pad; at the very end if it was still speaking), then the silence after it."""
+        if total <= self.start:
+            return []
+        if not self.has_speech:
+            return [Cut(total, False)]
+        end = total if self.trailing_s == 0.0 else min(total, self.speech_end())
+        return [Cut(end, True)] + ([Cut(total, False)] if total > end else [])
+
     def _open_from(self, sample: int) -> None:
         """Start the open segment at `sample`, keeping the flags of the frames after it."""
         first = sample // FRAME  # cuts fall on frame boundaries
@@ -131,13 +151,12 @@ def _frame_floor(sample: int) -> int:
 
 
 def cut_points(audio: np.ndarray | Iterable[np.ndarray]) -> list[Cut]:
-    """Every cut the stream makes in `audio` (one array, or blocks of any size), the last one at its end."""
+    """Every cut the stream makes in `audio` (one array, or blocks of any size), the last one at its end
+    (as `StreamingTranscription` cuts it)."""
     vad, seg = VoiceActivity(), Segmenter()
     cuts: list[Cut] = []
     total = 0
     for block in [audio] if isinstance(audio, np.ndarray) else audio:
         total += len(block)
         cuts += [c for p in vad.push(block) if (c := seg.step(float(p)))]
-    if total > seg.start:
-        cuts.append(Cut(total, seg.has_speech))
-    return cuts
+    return cuts + seg.tail(total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +24,12 @@ MAX_TOKENS_PER_WINDOW = 220  # Whisper's decoder holds 448 tokens, half of them 
 # Below this level a whole recording is treated as silence without running the model (which would
 # otherwise happily "hear" phrases like "Thank you." in room noise).
 SILENCE_DBFS = -55.0
+LOOP_RATIO = 2.4  # text that compresses more than this is a loop (faster-whisper's own threshold)
+
+
+def _compression_ratio(words: list[Word]) -> float:
+    text = " ".join(w.text for w in words).encode()
+    return len(text) / len(zlib.compress(text)) if text else 0.0
 
 
 def _token_budget(audio: np.ndarray) -> int:
@@ -90,19 +97,30 @@ class WhisperTranscriber:
         return self._pass(audio, p)[0]
 
     def _pass(self, audio: np.ndarray, p: Pass) -> tuple[list[Word], str]:
+        words, language = self._decode(audio, p, p.beam)
+        if p.prompt is None and _compression_ratio(words) > LOOP_RATIO:
+            # A decoder stuck in a loop ("I don't know if it's true, but I don't know if it's true, but...").
+            # Instead of the default fallback (sampling at rising temperatures, a different transcript on every
+            # run), decode again greedily with repeated 4-grams barred, and keep whichever repeats less.
+            retry, _ = self._decode(audio, p, 1, no_repeat_ngram_size=4)
+            if _compression_ratio(retry) < _compression_ratio(words):
+                words = retry
+        return words, language
+
+    def _decode(self, audio: np.ndarray, p: Pass, beam: int, **options: Any) -> tuple[list[Word], str]:
         segments, info = self._model.transcribe(
             audio,
             language="en",
-            beam_size=p.beam,
+            beam_size=beam,
             word_timestamps=True,
             vad_filter=p.vad,
             condition_on_previous_text=False,
             initial_prompt=p.prompt,
-            # One temperature, no fallback: the default falls back to sampling at rising temperatures, which
-            # made one recording give a different transcript on every run. A decoder stuck repeating
-            # "uh, uh, ..." is stopped by the token budget instead (no more tokens than fast speech produces).
+            # One temperature: the same audio always gives the same words. The token budget stops a stuck
+            # decoder early (no more tokens than fast speech produces).
             temperature=0.0,
             max_new_tokens=_token_budget(audio),
+            **options,
         )
         words = [
             Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
