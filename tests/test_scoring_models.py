@@ -97,17 +97,22 @@ def test_self_check_with_the_default_model(smollm: LlamaJudge) -> None:
     assert design.combined == design.cues  # trust 0: the scorer is the cue signal
 
 
-def test_missing_model_file_is_a_model_error_when_the_model_has_a_say(tmp_path: Path) -> None:
+def test_a_missing_or_broken_model_file_is_a_model_error_with_or_without_a_say(tmp_path: Path) -> None:
+    """The user's set-up to fix, said at once: even a model with no say (never loaded) must be there and look
+    like a GGUF model."""
     from app.errors import ModelError
 
-    judge = LlamaJudge(tmp_path / "absent.gguf", trust={"*": 1.0})
-    with pytest.raises(ModelError, match="make setup"):
-        score_answer("design", "q", text=DESIGN, judge=judge)
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\0" * 100)  # magic, but format version 0
+    for path in (tmp_path / "absent.gguf", broken):
+        for trust in (1.0, 0.0):
+            with pytest.raises(ModelError, match="make setup"):
+                score_answer("design", "q", text=DESIGN, judge=LlamaJudge(path, trust={"*": trust}))
 
 
-def test_a_model_without_a_say_is_never_loaded(tmp_path: Path) -> None:
-    # Measured trust 0 (the bundled model's): scoring neither loads nor calls it, so even a missing file is fine.
-    judge = LlamaJudge(tmp_path / "absent.gguf", trust={"*": 0.0})
+def test_a_model_without_a_say_is_never_loaded() -> None:
+    # Measured trust 0 (the bundled model's): scoring neither loads nor calls it.
+    judge = LlamaJudge(SMOLLM, trust={"*": 0.0})
     r = score_answer("design", "q", text=DESIGN, judge=judge)
     assert judge._llm is None and r.model["llm_calls"] == 0
     assert [v.present for v in r.items] == [v.present for v in score_answer("design", "q", text=DESIGN).items]

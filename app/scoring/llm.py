@@ -159,6 +159,9 @@ class MeasuredTrust:
         return self._trust if self._trust is not None else measured_trust(self.name, self.trust_file)
 
 
+GGUF_VERSIONS = (1, 2, 3)  # the format versions llama.cpp reads
+
+
 class LlamaJudge(MeasuredTrust):
     def __init__(self, model_path: Path, n_ctx: int = 2048, n_gpu_layers: int = 0, n_threads: int = 2,
                  name: str = "", trust: Mapping[str, float] | None = None, max_tokens: int = 4,
@@ -176,13 +179,28 @@ class LlamaJudge(MeasuredTrust):
         self._lock = threading.Lock()
         self.load_s = 0.0
         self.calls = 0
+        self.require_file()
+
+    def require_file(self) -> None:
+        """A missing or plainly broken model file is the user's set-up to fix, and said at once, even while the
+        model has no say and is never loaded: the file exists and starts with a GGUF header (magic and a known
+        version). What only loading finds (a truncated file) is said when it is loaded."""
+        if not self.model_path.is_file():
+            raise ModelError(f"LLM model file not found: {self.model_path}; {fix_hint()} (llm_model may also "
+                             "name any .gguf file)")
+        try:
+            with self.model_path.open("rb") as f:
+                head = f.read(8)
+        except OSError as e:
+            raise ModelError(f"cannot read LLM {self.model_path} ({e.strerror}): {fix_hint()}") from None
+        if len(head) < 8 or head[:4] != b"GGUF" or int.from_bytes(head[4:8], "little") not in GGUF_VERSIONS:
+            raise ModelError(f"LLM {self.model_path} is not a GGUF model (no valid GGUF header); the file may be "
+                             f"truncated or of another format: {fix_hint()}")
 
     def load(self) -> None:
         if self._llm is not None:
             return
-        if not self.model_path.is_file():
-            raise ModelError(f"LLM model file not found: {self.model_path}; {fix_hint()} (llm_model may also "
-                             "name any .gguf file)")
+        self.require_file()
         from llama_cpp import Llama
 
         t0 = time.perf_counter()
