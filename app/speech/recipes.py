@@ -20,6 +20,9 @@ from app.speech.placement import place_fillers
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
 # A disfluent sentence as the prompt, with fillers between its words.
 SENTENCE_PROMPT = "Uh, so, um, I think, uh, we, um, trained it and, uh, uh, it worked."
+# An unprompted pass whose text compresses more than this, or that says the same 4+ words three times in a row,
+# is a loop, decoded again (see transcribe.py).
+LOOP_RATIO = 2.4
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Pass:
     @property
     def key(self) -> str:
         """What decides its words (the benches cache decodes by it); unprompted passes retry loops."""
-        return f"{self.prompt or '-|loop-retry'}|vad={int(self.vad)}|beam={self.beam}"
+        return f"{self.prompt or f'-|loop-retry-{LOOP_RATIO}-3x4'}|vad={int(self.vad)}|beam={self.beam}"
 
 
 PLAIN = Pass(None)

@@ -11,10 +11,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from app.audio import SAMPLE_RATE, rms_dbfs
+from app.delivery.tokens import norm
 from app.domain import Transcript, Word
 from app.errors import ModelError
 from app.modelstore import fix_hint
-from app.speech.recipes import FILLER_PROMPT, METHODS, RECIPES, SENTENCE_PROMPT, Pass, Recipe
+from app.speech.recipes import FILLER_PROMPT, LOOP_RATIO, METHODS, RECIPES, SENTENCE_PROMPT, Pass, Recipe
 
 __all__ = ["FILLER_PROMPT", "METHODS", "SENTENCE_PROMPT", "Transcriber", "WhisperTranscriber"]
 
@@ -24,12 +25,22 @@ MAX_TOKENS_PER_WINDOW = 220  # Whisper's decoder holds 448 tokens, half of them 
 # Below this level a whole recording is treated as silence without running the model (which would
 # otherwise happily "hear" phrases like "Thank you." in room noise).
 SILENCE_DBFS = -55.0
-LOOP_RATIO = 2.4  # text that compresses more than this is a loop (faster-whisper's own threshold)
 
 
 def _compression_ratio(words: list[Word]) -> float:
     text = " ".join(w.text for w in words).encode()
     return len(text) / len(zlib.compress(text)) if text else 0.0
+
+
+def _says_thrice(words: list[Word], shortest: int = 4) -> bool:
+    """Whether some run of `shortest` or more words comes three times in a row (a decoder loop; people
+    restart a phrase once, not twice word for word)."""
+    t = [norm(w.text) for w in words]
+    for k in range(shortest, len(t) // 3 + 1):
+        for i in range(len(t) - 3 * k + 1):
+            if t[i:i + k] == t[i + k:i + 2 * k] == t[i + 2 * k:i + 3 * k]:
+                return True
+    return False
 
 
 def _token_budget(audio: np.ndarray) -> int:
@@ -98,12 +109,13 @@ class WhisperTranscriber:
 
     def _pass(self, audio: np.ndarray, p: Pass) -> tuple[list[Word], str]:
         words, language = self._decode(audio, p, p.beam)
-        if p.prompt is None and _compression_ratio(words) > LOOP_RATIO:
+        if p.prompt is None and (_compression_ratio(words) > LOOP_RATIO or _says_thrice(words)):
             # A decoder stuck in a loop ("I don't know if it's true, but I don't know if it's true, but...").
             # Instead of the default fallback (sampling at rising temperatures, a different transcript on every
-            # run), decode again greedily with repeated 4-grams barred, and keep whichever repeats less.
+            # run), decode again greedily with repeated 4-grams barred, and keep that unless it loops too and
+            # compresses more.
             retry, _ = self._decode(audio, p, 1, no_repeat_ngram_size=4)
-            if _compression_ratio(retry) < _compression_ratio(words):
+            if _compression_ratio(retry) < _compression_ratio(words) or not _says_thrice(retry):
                 words = retry
         return words, language
 
