@@ -1,11 +1,15 @@
-"""Latency of scoring a 300-word answer once the model is loaded (median of several runs).
+"""Latency of scoring a 300-word answer once the models are loaded (median of several runs), and the memory the
+structure scorer adds.
 
     .venv/bin/python bench/score_latency.py [--model PATH] [--threads 2] [--runs 7] [--json]
 
-Measures: cue-only; combined with the model's measured trust (the default: SmolLM2 has trust 0, so no model
-call is made); and combined with the model forced to full trust, the worst case, where every borderline
-sentence is put to the model (one prefix-cached call per item that has borderline evidence), the model's
-cache emptied before each run as for a new answer. For a
+Measures: the default `score_answer` per rubric (STAR: the trained model, spaCy parse included; design and
+concept: the cue scorer), the cue scorer alone, the trained model on every rubric; the resident memory added by
+loading spaCy and the structure model and scoring once (RSS before and after, MB); then, with the LLM judge:
+combined with the model's measured trust (SmolLM2 has trust 0, so no model call is made) and with the model
+forced to full trust, the worst case, where every borderline sentence is put to the model (one prefix-cached
+call per item that has borderline evidence), the model's cache emptied before each run as for a new answer.
+For a
 like-for-like figure on 2 CPU cores, pin the process: `taskset -c 0,1 .venv/bin/python bench/score_latency.py`.
 """
 
@@ -17,13 +21,16 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.domain import Word  # noqa: E402
+from app.scoring import nlp  # noqa: E402
 from app.scoring.llm import LlamaJudge  # noqa: E402
-from app.scoring.scorer import score_answer  # noqa: E402
+from app.scoring.scorer import score_answer, score_cues  # noqa: E402
+from app.scoring.trained import score_trained  # noqa: E402
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
 QUESTION = "Tell me about a time you had to rescue a project that was running late."
@@ -65,6 +72,14 @@ def timed(call: Callable[[], object], runs: int, before: Callable[[], None] = la
     return statistics.median(times)
 
 
+def rss_mb() -> float:
+    """This process's resident memory (Linux /proc), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", type=Path, default=DEFAULT_MODEL)
@@ -74,6 +89,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     words = words_of(ANSWER)
+    before = rss_mb()
+    t0 = time.perf_counter()
+    score_answer("star", QUESTION, words=words)  # loads spaCy and the structure model
+    first_s = time.perf_counter() - t0
+    for rid in ("design", "concept"):
+        score_trained(rid, QUESTION, words=words)
+    extra_mb = round(rss_mb() - before, 1)
+    rubrics = ("star", "design", "concept")
+    # spaCy parses are cached by text (training sees one sentence in many variants): emptied before each run,
+    # as for a new answer
+    fresh = nlp._cache.clear
+    default_s = {rid: timed(partial(score_answer, rid, QUESTION, words=words), args.runs, fresh) for rid in rubrics}
+    trained_s = {rid: timed(partial(score_trained, rid, QUESTION, words=words), args.runs, fresh) for rid in rubrics}
+    cues_s = timed(partial(score_cues, "star", QUESTION, words=words), args.runs)
+    structure = {"first_call_s": round(first_s, 3), "extra_mb": extra_mb, "default_s": default_s,
+                 "cues_s": cues_s, "trained_s": trained_s}
     judge = LlamaJudge(args.model, n_threads=args.threads, name=args.name)
     judge.load()
     forced = LlamaJudge(args.model, n_threads=args.threads, name=args.name, trust={"*": 1.0})
@@ -81,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     worst = score_answer("star", QUESTION, words=words, judge=forced)
     report = {
         "words": len(words),
+        "structure": structure,
         "model": args.name,
         "threads": args.threads,
         "load_s": round(judge.load_s, 3),
@@ -95,8 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"{report['words']}-word answer, {args.name} on {args.threads} thread(s), model load "
-          f"{report['load_s']:.2f} s; median of {args.runs} runs:")
+    print(f"{report['words']}-word answer; median of {args.runs} runs after loading:")
+    print(f"  structure scorer: first call {first_s:.2f} s (loads spaCy and the model), "
+          f"{extra_mb:.0f} MB more resident memory")
+    for rid, sec in default_s.items():
+        print(f"  score_answer {rid:8s}         {sec * 1000:8.1f} ms (default scorer)")
+    print(f"  cue scorer alone (star)       {cues_s * 1000:8.1f} ms")
+    for rid, sec in trained_s.items():
+        print(f"  trained model {rid:8s}        {sec * 1000:8.1f} ms")
+    print(f"with {args.name} on {args.threads} thread(s), model load {report['load_s']:.2f} s:")
     print(f"  cue-only                      {report['cue_only_s'] * 1000:8.1f} ms")
     print(f"  combined (measured trust)     {report['combined_s'] * 1000:8.1f} ms")
     print(f"  combined (full trust, worst)  {report['combined_full_trust_s'] * 1000:8.1f} ms "

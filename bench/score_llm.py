@@ -8,8 +8,9 @@ llama.cpp evaluation per sentence: the shared instructions stay in the KV cache,
 question are evaluated). The same grouped, nested cross-validation as bench/score_eval.py is then run with
 and without the "llm" family; the weights are those of the model fitted on all training answers.
 
-Slow on 2 CPU cores (about half a second to a second per sentence), so by default only the written
-variants of one rubric are used (spoken variants re-cut the text into other sentences); --rubric picks it.
+Slow on 2 CPU cores (about half a second to two seconds per sentence), so only the written variants of one
+rubric's own answers are used (no spoken variants, which re-cut the text into other sentences, and for STAR no
+non-story negatives), and the figures are not comparable with bench/score_eval.py's; --rubric picks the rubric.
 Log-probabilities are cached in --cache between runs.
 
 Run: .venv/bin/python bench/score_llm.py [--rubric star] [--threads 2]
@@ -99,7 +100,7 @@ def main() -> int:
     args = ap.parse_args()
     rid = args.rubric
     examples, _ = split(build(load_rows(), paths=("written",)))
-    mine = [e for e in examples if e.rubric == rid]
+    mine = [e for e in examples if e.rubric == rid and e.how != "nonstory"]
     texts = sorted({clean(s.text) for e in mine for s in e.sentences if not s.label and clean(s.text)})
     cache: dict[str, dict[str, float]] = json.loads(args.cache.read_text()) if args.cache.is_file() else {}
     todo = [t for t in texts if t not in cache]
