@@ -4,7 +4,8 @@ Audio is fed in as it is recorded; `segments.Segmenter` cuts it at pauses, from 
 finished segment is transcribed by one background worker. When the user stops, only the tail since the last
 pause remains to be transcribed. Memory is bounded: only the untranscribed audio is kept.
 
-The worker's spare time goes to two things, never ahead of a finished segment:
+While someone watches the words (`on_words` is given), the worker's spare time goes to two things, never
+ahead of a finished segment:
 - at a pause (SPECULATE_AFTER_S of silence) in a segment too young to be cut, it transcribes the open segment
   up to that pause, exactly as a cut there would; if the user stops during the pause, that work is the tail's
   final transcription, so the transcript is ready sooner after the stop;
@@ -64,6 +65,7 @@ class StreamingTranscription:
         self.on_words = on_words
         draft = getattr(transcriber, "draft", None)
         self._draft: DraftFn | None = draft if on_words is not None and callable(draft) else None
+        self._live = on_words is not None  # someone is watching: spend the worker's spare time
         self._vad = VoiceActivity()
         self._segmenter = Segmenter()
         self._pending = np.zeros(0, dtype=np.float32)  # from sample _offset to the end of what was fed
@@ -168,6 +170,8 @@ class StreamingTranscription:
             if cut := self._segmenter.step(float(prob)):
                 self._submit(cut)
         self._unchecked = np.zeros(0, dtype=np.float32)
+        if not self._live:
+            return
         if self._segmenter.trailing_s >= SPECULATE_AFTER_S:
             self._speculate()
         elif self._segmenter.has_speech and self._segmenter.trailing_s == 0.0:
