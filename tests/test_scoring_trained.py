@@ -171,3 +171,34 @@ def test_a_hand_made_deletion_labels_the_sentences_it_removed() -> None:
     ex = written(row, "star", "original", "g", "x")
     assert ex.sentence_labels["action"] == (False, False, True, False)  # the shortest evidence substring only
     assert with_deletions(ex, row, [cut]).sentence_labels["action"] == (False, False, True, True)
+
+
+RESERVED = {"JaewonJeung/notes", "islamyasin07/data-structures-python", "Sammii-HK/iprep", "HenryLiang-123/BHG",
+            "SheldonWangRJT/SheldonWangRJT.Github.io", "himanshu911/two-stage-recommender",
+            "alirezadir/Machine-Learning-Interviews", "Mounusha25/churnopt", "yogesh17kumar/ML-Engineer-Assessment",
+            "AmeliaFannin/Spamelia", "Freqik/User-Engagement-Prediction-Platform-",
+            "shamikmondal-ai/titanic-survival-ml", "ashishps1/awesome-behavioral-interviews",
+            "george24601/george24601.github.io", "shivam-g-mishra/blog", "anshul-garg27/Interview-Preparation-Study",
+            "kojino/120-Data-Science-Interview-Questions", "VenkateshPoosarla/InterviewPrep",
+            "khangich/machine-learning-interview", "youssefHosni/Data-Science-Interview-Questions-Answers",
+            "ajitsingh98/Data-Science-Interview-Questions-Answers", "MaxwellLZH/data-science-interview-questions"}
+
+
+def test_every_labelled_answer_is_licensed_pinned_and_its_evidence_is_its_own_text() -> None:
+    import re
+
+    from app.scoring.corpus import RUBRIC_OF_KIND, load_rows, repository
+
+    rubrics = default_rubrics()
+    rows = load_rows()
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        repo = repository(r)
+        assert repo not in RESERVED and not repo.startswith("learn-academy-2023-golf/"), r["id"]
+        assert re.match(r"https://github\.com/[^/]+/[^/]+/blob/[0-9a-f]{40}/", r["source"]), r["id"]
+        assert r["license"] in {"MIT", "Apache-2.0", "CC-BY-4.0", "CC0-1.0"} and r["attribution"], r["id"]
+        assert set(r["labels"]) == {it.id for it in rubrics[RUBRIC_OF_KIND[r["kind"]]].items}, r["id"]
+        for item, subs in r["evidence"].items():
+            assert all(s in r["answer"] for s in subs), (r["id"], item)
+            if not r.get("derived_from"):
+                assert bool(subs) == r["labels"][item], (r["id"], item)
