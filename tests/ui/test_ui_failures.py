@@ -50,8 +50,9 @@ def test_no_tts_engine_leaves_the_question_on_screen(qtbot: QtBot, services: Ser
     w = open_window(qtbot, services, audio)
     w.start_interview("quick-3")
     page = w.interview
-    qtbot.waitUntil(lambda: page.voice_status.text().startswith("Could not read the question aloud"))
-    assert "install espeak-ng" in page.voice_status.text()
+    qtbot.waitUntil(lambda: page.record.message.text().startswith("Could not read the question aloud"))
+    assert "install espeak-ng" in page.record.message.text() and page.record.message.isVisible()
+    assert page.voice_status.text() == ""  # not squeezed beside the voice buttons
     assert page.question.text() and page.answer_action.isEnabled()
     page.skip_action.trigger()
     assert page.progress.text().startswith("Question 2 of 3")

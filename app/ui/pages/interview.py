@@ -235,8 +235,9 @@ class InterviewPage(QWidget):
             self.voice_status.clear()
 
     def _on_speech_failed(self, message: str) -> None:
-        self.voice_status.setStyleSheet("color: #b3261e;")
-        self.voice_status.setText(message)
+        """Said in the answer area's message box, as a full sentence, not squeezed beside the voice buttons."""
+        self.voice_status.clear()
+        self.record.show_problem(message)
 
     def _on_answer(self, record: AnswerRecord) -> None:
         self.review.show_answer(record)
