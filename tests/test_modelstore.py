@@ -75,7 +75,7 @@ def test_standalone_build_says_reinstall_instead_of_make_setup(tmp_path: Path,
     entry = load_manifest(make_root(tmp_path, b"GGUF" + bytes(200)))["tiny"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    for fail in (lambda: require(entry), LlamaJudge(tmp_path / "absent.gguf").load):
+    for fail in (lambda: require(entry), lambda: LlamaJudge(tmp_path / "absent.gguf")):
         with pytest.raises(ModelError) as e:
             fail()
         msg = str(e.value)

@@ -155,6 +155,12 @@ def walk(out: Path, width: int, height: int) -> dict[str, Any]:
     w.runner.shutdown()
 
     again = open_window(width, height, first=False)  # reopened: where it was left
+    # With no window manager the X server confirms the place asynchronously (a first configure can still say
+    # 0,0): wait for it, up to 3 s, rather than read it once.
+    for _ in range(60):
+        if again.geometry() == geometry:
+            break
+        QTest.qWait(50)
     found["geometry_kept"] = again.geometry() == geometry
     found["geometry"] = [geometry.x(), geometry.y(), geometry.width(), geometry.height(),
                          again.geometry().x(), again.geometry().y(), again.width(), again.height()]
