@@ -134,6 +134,7 @@ def run_spec() -> dict[str, Any]:
     hooks = ModuleType("PyInstaller.utils.hooks")
     hooks.collect_data_files = lambda package: [(f"<{package} data>", package)]  # type: ignore[attr-defined]
     hooks.collect_dynamic_libs = lambda package: [(f"<{package} libs>", package)]  # type: ignore[attr-defined]
+    hooks.collect_all = lambda package: ([(f"<{package} data>", package)], [], [package])  # type: ignore[attr-defined]
     namespace: dict[str, Any] = {"SPECPATH": str(PKG), "__file__": str(PKG / "viva.spec")}
     namespace.update({name: build_step(name) for name in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")})
     stubs = {"PyInstaller": ModuleType("PyInstaller"), "PyInstaller.utils": ModuleType("PyInstaller.utils"),

@@ -164,7 +164,9 @@ def _source_hash() -> str:
     """A hash of what decides the features: the feature code, the cue code and patterns, the parser's name."""
     h = hashlib.sha256()
     for module in (features_module, cues_module, nlp_module):
-        h.update(Path(str(module.__file__)).read_bytes())
+        # The source, also in a frozen build (whose modules are compiled: packaging/viva.spec ships these
+        # sources beside them so results are stamped as in a checkout).
+        h.update(Path(str(module.__file__)).with_suffix(".py").read_bytes())
     h.update((question_bank_dir() / "rubrics.yaml").read_bytes())
     return h.hexdigest()
 
