@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from app.scoring.llm import Judge, trust_for
+from app.scoring.llm import Judge, has_say, trust_for
 from app.scoring.rubrics import Rubric
 from app.scoring.sentences import Sentence
 
@@ -63,3 +63,16 @@ def llm_adjusted(judge: Judge, rubric: Rubric, question: str, hits: Mapping[str,
         out[item_id] = {h.sentence.index: h.score + LLM_SHIFT * trust * (1 if h.sentence.index == pick else -1)
                         for h in candidates}
     return out, len(asked)
+
+
+def judged(judge: Judge | None, rubric: Rubric, question: str, hits: Mapping[str, Sequence[Candidate]],
+           on_topic: bool) -> tuple[dict[str, dict[int, float]], int]:
+    """The judge's adjusted probabilities and its call count. A judge is loaded (and a missing or broken one is
+    an error) only when it has a say: one whose measured trust is 0 everywhere, like the bundled model, is
+    never loaded."""
+    if judge is None or not on_topic or not has_say(judge):
+        return {}, 0
+    load = getattr(judge, "load", None)
+    if callable(load):
+        load()
+    return llm_adjusted(judge, rubric, question, hits)

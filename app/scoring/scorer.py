@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from app.domain import ItemVerdict, RubricResult, Word
 from app.scoring.cues import CueHit, sentence_scores
 from app.scoring.guard import grader_text_start
-from app.scoring.llm import Judge, has_say, prompt_version, trust_for
-from app.scoring.llm_say import HIGH, LLM_SHIFT, LOW, MAX_CANDIDATES, THRESHOLD, llm_adjusted
+from app.scoring.llm import Judge, prompt_version, trust_for
+from app.scoring.llm_say import HIGH, LLM_SHIFT, LOW, MAX_CANDIDATES, THRESHOLD, judged
 from app.scoring.model import default_model
 from app.scoring.rubrics import Rubric, RubricItem, default_rubrics
 from app.scoring.sentences import split_text, split_words
@@ -71,15 +71,7 @@ def score_cues(rubric_id: str, question: str, *, words: Sequence[Word] | None = 
     if not on_topic:
         hits = {item.id: [] for item in rubric.items}
     t0 = time.perf_counter()
-    # A judge is loaded (and a missing or broken one is an error) only when it has a say: one whose measured
-    # trust is 0 everywhere, like the bundled model, is never loaded.
-    adjusted: dict[str, dict[int, float]] = {}
-    calls = 0
-    if judge is not None and on_topic and has_say(judge):
-        load = getattr(judge, "load", None)
-        if callable(load):
-            load()
-        adjusted, calls = llm_adjusted(judge, rubric, question, hits)
+    adjusted, calls = judged(judge, rubric, question, hits, on_topic)
     llm_s = time.perf_counter() - t0
 
     verdicts = [_verdict(item, hits[item.id], adjusted.get(item.id, {})) for item in rubric.items]

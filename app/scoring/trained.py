@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from app.domain import ItemVerdict, RubricResult, Word
 from app.scoring.guard import grader_text_start
-from app.scoring.llm import Judge, has_say, prompt_version, trust_for
-from app.scoring.llm_say import THRESHOLD, llm_adjusted
+from app.scoring.llm import Judge, prompt_version, trust_for
+from app.scoring.llm_say import THRESHOLD, judged
 from app.scoring.model import StructureModel, default_model
 from app.scoring.rubrics import Rubric, default_rubrics
 from app.scoring.sentences import Sentence, split_text, split_words
@@ -79,13 +79,7 @@ def score_trained(rubric_id: str, question: str, *, words: Sequence[Word] | None
         split_text(text or "", grader_text_start)
     hits, on_topic = sentence_probabilities(rubric, sentences, question, model)
     t0 = time.perf_counter()
-    adjusted: dict[str, dict[int, float]] = {}
-    calls = 0
-    if judge is not None and on_topic and has_say(judge):
-        load = getattr(judge, "load", None)
-        if callable(load):
-            load()
-        adjusted, calls = llm_adjusted(judge, rubric, question, hits)
+    adjusted, calls = judged(judge, rubric, question, hits, on_topic)
     llm_s = time.perf_counter() - t0
     verdicts = []
     for item in rubric.items:
