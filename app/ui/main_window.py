@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -31,21 +31,20 @@ from app.config import Config
 from app.devices import list_devices
 from app.domain import Question
 from app.errors import VivaError, describe
-from app.export import write_report
 from app.model_access import ModelAccess
 from app.paths import config_file
 from app.plan import Plan, make_plan
 from app.player import Player
 from app.question_picks import drill_questions, preset_questions
 from app.review.problems import analysis_problem
-from app.review.stored import stored_records
 from app.services import Services, build
 from app.ui.analysis_controller import AnalysedFile, AnalysisController, session_title
 from app.ui.device_check import DeviceCheck
 from app.ui.dialogs.question_picker import QuestionPickerDialog
-from app.ui.dialogs.review import ReviewDialog
 from app.ui.dialogs.settings import SettingsDialog, SettingsProbes
+from app.ui.history_controller import HistoryController
 from app.ui.interview_controller import InterviewController, Phase
+from app.ui.menus import Slots, build_menus
 from app.ui.pages.analysis import AnalysisPage
 from app.ui.pages.history import HistoryPage
 from app.ui.pages.home import HomePage
@@ -55,7 +54,6 @@ from app.ui.recovery_offer import offer_recovery
 from app.ui.tasks import MODELS, Task, TaskRunner
 from app.ui.widgets.banner import Banner
 from app.ui.widgets.busy_indicator import BusyIndicator
-from app.ui.widgets.sessions_filter import categories_by_session
 from app.ui.window_state import FOCUS_RING, restore_geometry, save_geometry, window_settings
 
 log = logging.getLogger(__name__)
@@ -93,6 +91,11 @@ class MainWindow(QMainWindow):
         self.controller = InterviewController(services, self.models, self.runner, self.audio, self)
         self.home = HomePage(self)
         self.history = HistoryPage(self)
+        self.stored = HistoryController(
+            self.history, lambda: self.services, categories=self._categories,
+            running_session=lambda: self.controller.session_id if self.controller.active else None,
+            new_player=self._new_player, show_error=self.show_error,
+            notify=lambda text, ms: self.statusBar().showMessage(text, ms), dialog_parent=self)
         self.progress = ProgressPage(services.config.targets, self)
         self.analysis = AnalysisPage(services.config.targets, self, new_player=self._new_player)
         self.analyses = AnalysisController(lambda: self.services, lambda: self.models, self.runner, self)
@@ -121,7 +124,9 @@ class MainWindow(QMainWindow):
         self.runner.activity_changed.connect(self.busy.set_activity)
         self.runner.unhandled_error.connect(self.show_error)
 
-        self._build_actions()
+        self.commands = build_menus(self, Slots(self.ask_and_analyse, self.open_settings, self.show_home,
+                                               self.show_history, self.show_progress, self.show_interview,
+                                               self._about), self.interview.menu_actions())
         self.home.start_requested.connect(self.start_interview)
         self.home.drill_requested.connect(self.start_drill)
         self.home.analyse_requested.connect(self.ask_and_analyse)
@@ -130,13 +135,8 @@ class MainWindow(QMainWindow):
         self.home.recheck_requested.connect(self.devices.in_background)
         self.home.plan_requested.connect(self.start_plan)
         self.devices.checked.connect(self.home.set_devices)
-        self.history.session_selected.connect(self._load_attempts)
-        self.history.review_requested.connect(self.review_stored)
-        self.history.rename_requested.connect(self.rename_session)
-        self.history.delete_requested.connect(self.delete_session)
-        self.history.export_requested.connect(self.export_session)
         self.progress.category_changed.connect(lambda _c: self.refresh_progress())
-        self.progress.answer_requested.connect(self.review_attempt)
+        self.progress.answer_requested.connect(self.stored.review_attempt)
         self.interview.home_requested.connect(self._leave_interview_home)
         self.interview.history_requested.connect(self._leave_interview_history)
         self.controller.phase_changed.connect(self._on_phase)
@@ -144,41 +144,6 @@ class MainWindow(QMainWindow):
 
     def _new_player(self) -> Player:
         return self.audio.new_player()  # the current devices, also after the settings change
-
-    # -- menus and shortcuts -------------------------------------------------------------------------
-
-    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: object) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work whichever page has focus, menu bar or not
-        return action
-
-    def _build_actions(self) -> None:
-        self.analyse_action = self._action("&Analyse recording\u2026", "Ctrl+O", self.ask_and_analyse)
-        self.settings_action = self._action("&Settings\u2026", "Ctrl+,", self.open_settings)
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        self.home_action = self._action("&Home", "Ctrl+1", self.show_home)
-        self.history_action = self._action("Hi&story", "Ctrl+H", self.show_history)
-        self.progress_action = self._action("&Progress", "Ctrl+G", self.show_progress)
-        self.interview_action = self._action("&Interview", "Ctrl+I", self.show_interview)
-        self.about_action = self._action("&About Viva", None, self._about)
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(self.analyse_action)
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        go_menu = menus.addMenu("&Go")
-        for action in (self.home_action, self.interview_action, self.history_action, self.progress_action):
-            go_menu.addAction(action)
-        interview_menu = menus.addMenu("I&nterview")
-        for action in self.interview.menu_actions():
-            interview_menu.addAction(action)
-            self.addAction(action)
-        menus.addMenu("&Help").addAction(self.about_action)
-        self.interview_action.setEnabled(False)
 
     # -- navigation ----------------------------------------------------------------------------------
 
@@ -235,16 +200,7 @@ class MainWindow(QMainWindow):
         return plan
 
     def refresh_history(self) -> None:
-        try:
-            names = {p.id: p.name for p in self.services.bank.presets.values()}
-        except VivaError:
-            names = {}  # the home page reports bank problems; here preset ids will do
-        self.history.set_categories(self._categories())
-        try:
-            store = self.services.store
-            self.history.set_sessions(store.sessions(), names, categories_by_session(store.trend()))
-        except VivaError as e:
-            self.show_error(e)
+        self.stored.refresh()
 
     def refresh_progress(self) -> None:
         self.progress.set_categories(self._categories())
@@ -252,73 +208,6 @@ class MainWindow(QMainWindow):
             self.progress.set_points(self.services.store.trend(self.progress.selected_category()))
         except VivaError as e:
             self.show_error(e)
-
-    def _load_attempts(self, session_id: int) -> None:
-        try:
-            self.history.show_attempts(session_id, self.services.store.attempts(session_id))
-        except VivaError as e:
-            self.show_error(e)
-
-    def rename_session(self, session_id: int, title: str) -> None:
-        try:
-            self.services.store.rename_session(session_id, title)
-        except VivaError as e:
-            self.show_error(e)
-        self.refresh_history()
-
-    def delete_session(self, session_id: int) -> None:
-        """Delete a stored session (History asked for confirmation); not the one an interview is running in."""
-        if self.controller.active and self.controller.session_id == session_id:
-            self.show_error("This session is still running in the interview. End it first (Ctrl+E).")
-            return
-        try:
-            self.services.store.delete_session(session_id)
-        except VivaError as e:
-            self.show_error(e)
-        self.refresh_history()
-        self.statusBar().showMessage("Session deleted", 5000)
-
-    def export_session(self, session_id: int, path: Path, fmt: str) -> Path | None:
-        try:
-            written = write_report(self.services.store, session_id, path, fmt, self.services.config.targets)
-        except VivaError as e:
-            self.show_error(e)
-            return None
-        except OSError as e:
-            self.show_error(f"Could not write {path}: {e.strerror or e}.")
-            return None
-        self.statusBar().showMessage(f"Exported to {written}", 8000)
-        return written
-
-    def review_stored(self, session_id: int, row: int) -> ReviewDialog | None:
-        """Open the review (with replay) of the `row`-th stored answer of a session."""
-        try:
-            store, questions = self.services.store, self.services.bank.questions
-            attempts = store.attempts(session_id)
-            records = stored_records(attempts, store.absolute, questions)
-        except VivaError as e:
-            self.show_error(e)
-            return None
-        wanted = attempts[row]
-        record = next((r for r in records if r.attempt_id == wanted.id), None)
-        if record is None:  # the panel offers no review for these; the store may have changed since
-            self.show_error(f"Answer {wanted.position} has nothing to review: {wanted.outcome}.")
-            return None
-        dialog = ReviewDialog(record, self._new_player, self.services.config.targets, self)
-        dialog.show()
-        return dialog
-
-    def review_attempt(self, session_id: int, attempt_id: int) -> ReviewDialog | None:
-        """Open the review of one stored answer, by its id (a point on the progress charts)."""
-        try:
-            ids = [a.id for a in self.services.store.attempts(session_id)]
-        except VivaError as e:
-            self.show_error(e)
-            return None
-        if attempt_id not in ids:
-            self.show_error("That answer is no longer stored.")
-            return None
-        return self.review_stored(session_id, ids.index(attempt_id))
 
     # -- interviews ----------------------------------------------------------------------------------
 
@@ -368,8 +257,8 @@ class MainWindow(QMainWindow):
             self.banner.show_info(report.message())  # after the page change, which clears the banner
 
     def _on_phase(self, phase: Phase) -> None:
-        self.interview_action.setEnabled(phase is not Phase.IDLE)
-        self.settings_action.setEnabled(phase not in (Phase.RECORDING, Phase.ANALYSING))
+        self.commands.interview.setEnabled(phase is not Phase.IDLE)
+        self.commands.settings.setEnabled(phase not in (Phase.RECORDING, Phase.ANALYSING))
 
     def _leave_interview_home(self) -> None:
         self.controller.reset()
@@ -460,18 +349,18 @@ class MainWindow(QMainWindow):
         task = self.analyses.analyse(path, question, kind)
         self.banner.clear()
         self.analysis.show_busy(Path(path), question)
-        self.analyse_action.setEnabled(False)
+        self.commands.analyse.setEnabled(False)
         self.stack.setCurrentWidget(self.analysis)
         return task
 
     def _analysis_done(self, done: AnalysedFile) -> None:
-        self.analyse_action.setEnabled(True)
+        self.commands.analyse.setEnabled(True)
         self.analysis.show_analysis(done.source, done.record(), done.question)
         self.statusBar().showMessage(f"Analysed {done.source.name}", 5000)
         self.analysis_finished.emit()
 
     def _analysis_failed(self, source: Path, error: Exception) -> None:
-        self.analyse_action.setEnabled(True)
+        self.commands.analyse.setEnabled(True)
         if not isinstance(error, VivaError):
             log.error("unexpected error", exc_info=error)
         self.analysis.show_failure(source, analysis_problem(error))

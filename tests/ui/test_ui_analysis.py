@@ -26,7 +26,7 @@ def test_unreadable_file_is_explained_in_plain_words(window: MainWindow, qtbot: 
     with qtbot.waitSignal(window.analysis_finished, timeout=30_000):
         window.analyse_file(bogus)
         assert window.stack.currentWidget() is window.analysis
-        assert not window.analyse_action.isEnabled()
+        assert not window.commands.analyse.isEnabled()
         assert window.busy.busy and "notes.wav" in window.busy.label.text()
     page = window.analysis
     assert page.heading.text() == "Could not analyse notes.wav"
@@ -36,7 +36,7 @@ def test_unreadable_file_is_explained_in_plain_words(window: MainWindow, qtbot: 
     assert window.banner.kind == ""  # said once, on the page
     assert not page.review.isVisible() and not page.save_button.isVisible()
     assert page.open_button.text() == "Analyse another recording\u2026"
-    assert window.analyse_action.isEnabled()
+    assert window.commands.analyse.isEnabled()
     assert not window.busy.busy
 
 

@@ -125,7 +125,7 @@ def test_the_window_is_usable_within_budget_and_models_load_behind_it(qtbot: QtB
     assert shown < LAUNCH_BUDGET_S, f"window took {shown:.2f} s"
     # The models load in the background, with visible progress, while the window answers.
     qtbot.waitUntil(lambda: w.busy.busy and w.busy.label.text().startswith("Loading models"), timeout=5_000)
-    w.history_action.trigger()
+    w.commands.history.trigger()
     assert w.stack.currentWidget() is w.history
     qtbot.waitUntil(lambda: bool(ready), timeout=120_000)  # loaded, or a message in the banner
     assert ready == [True] or w.banner.kind == "error"

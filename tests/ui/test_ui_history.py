@@ -45,7 +45,7 @@ def stored(viva_home: Path) -> dict[str, int]:
 
 
 def test_history_lists_stored_sessions(window: MainWindow, stored: dict[str, int]) -> None:
-    window.history_action.trigger()
+    window.commands.history.trigger()
     page = window.history
     assert window.stack.currentWidget() is page
     assert page.session_count() == 2
@@ -146,7 +146,7 @@ def test_the_review_shows_the_figures_stored_with_the_answer(window: MainWindow,
         store.finish_session(sid)
     window.show_history()
     assert window.history.select_session(sid)
-    dialog = window.review_stored(sid, 0)
+    dialog = window.stored.review_stored(sid, 0)
     assert isinstance(dialog, ReviewDialog)
     review = dialog.review
     assert review.cards.text("pace").startswith("171 wpm")
@@ -177,7 +177,7 @@ def test_an_answer_never_analysed_is_listed_plainly_and_not_counted(window: Main
     assert not panel.review_button.isEnabled()
     panel.table.selectRow(0)
     assert panel.review_button.isEnabled() and heard > 0
-    assert window.review_stored(sid, 1) is None  # nothing to review; the banner says why
+    assert window.stored.review_stored(sid, 1) is None  # nothing to review; the banner says why
     assert "nothing to review: no speech heard" in window.banner.label.text()
 
 
@@ -193,12 +193,12 @@ def test_takes_and_follow_ups_are_labelled(window: MainWindow, viva_home: Path) 
     panel = window.history.attempts
     assert [panel.cell_text(r, 2) for r in range(3)] == ["Take 1", "Take 2", "Follow-up"]  # not "#1" twice
     assert [panel.cell_text(r, 0) for r in range(3)] == ["1", "1", "1"]
-    dialog = window.review_stored(sid, 2)
+    dialog = window.stored.review_stored(sid, 2)
     assert dialog is not None and dialog.review.heading.text() == "Your answer \u00b7 Follow-up"
     assert dialog.review.comparison.isHidden()  # a follow-up is not compared with the answer it follows
     assert dialog.windowTitle() == "Answer to the follow-up to question 1 \u00b7 Follow-up"
     dialog.close()
-    second = window.review_stored(sid, 1)
+    second = window.stored.review_stored(sid, 1)
     assert second is not None and "Compared with take 1" in second.review.comparison.text()
     second.close()
 
@@ -217,7 +217,7 @@ def test_space_and_ctrl_p_pause_and_resume_replay_in_the_history_review(window: 
         store.add_attempt(sid, 1, QUESTION, QUESTION.text, audio, analysis("we measured the cold start", 0.5, 50))
         store.finish_session(sid)
     window.show_history()
-    dialog = window.review_stored(sid, 0)
+    dialog = window.stored.review_stored(sid, 0)
     assert dialog is not None
     qtbot.waitExposed(dialog)
     with warnings.catch_warnings():  # the offscreen platform does not activate a new window by itself

@@ -120,7 +120,7 @@ def test_shortcuts_switch_pages(window: MainWindow, qtbot: QtBot) -> None:
     assert window.stack.currentWidget() is window.history
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.home
-    window.quit_action.trigger()
+    window.commands.quit.trigger()
     assert not window.isVisible()
 
 
@@ -145,7 +145,7 @@ def test_viva_without_arguments_runs_the_app_until_the_window_closes(qtbot: QtBo
         try:
             windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
             assert len(windows) == 1
-            windows[0].quit_action.trigger()  # closing the last window ends the event loop
+            windows[0].commands.quit.trigger()  # closing the last window ends the event loop
         except BaseException:
             QApplication.quit()  # never leave the test hanging in exec()
             raise
@@ -160,9 +160,9 @@ def test_interview_shortcuts_only_act_on_the_interview_screen(headset: None, win
     window.start_interview("quick-3")
     page = window.interview
     assert page.answer_action.isEnabled()
-    window.history_action.trigger()  # the interview stays open behind History
-    assert not page.answer_action.isEnabled() and window.interview_action.isEnabled()
-    window.interview_action.trigger()
+    window.commands.history.trigger()  # the interview stays open behind History
+    assert not page.answer_action.isEnabled() and window.commands.interview.isEnabled()
+    window.commands.interview.trigger()
     assert window.stack.currentWidget() is page and page.answer_action.isEnabled()
     page.end_action.trigger()
 

@@ -215,7 +215,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     w.findChildren(ReviewDialog)[-1].close()
 
     # And in Progress: five answers charted (the follow-up's included).
-    w.progress_action.trigger()
+    w.commands.progress.trigger()
     assert w.progress.headline.text() == "5 answers in 1 session"
     assert not w.progress.charts["wpm"].empty
 

@@ -46,11 +46,11 @@ def open_window(qtbot: QtBot, services: Services, state: QSettings) -> MainWindo
 def test_an_error_belongs_to_its_page_and_an_offer_stays(window: MainWindow) -> None:
     window.show_error("Something on Home went wrong.")
     assert window.banner.isVisible() and window.banner.kind == "error"
-    window.history_action.trigger()
+    window.commands.history.trigger()
     assert not window.banner.isVisible() and window.banner.text() == ""
     window.show_progress()
     window.banner.offer("1 interrupted session found.", "Recover", lambda: None)
-    window.home_action.trigger()
+    window.commands.home.trigger()
     assert window.banner.isVisible() and window.banner.action.isVisible()  # an offer waits for an answer
     window.banner.clear()
     window.start_interview("no-such-preset")  # a problem found while Home is shown stays on Home
@@ -83,7 +83,7 @@ def test_the_review_fits_a_small_window(window: MainWindow, qtbot: QtBot) -> Non
     sid = stored_answer(window.services)
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.size() == QSize(1024, 700))
-    dialog = window.review_stored(sid, 0)
+    dialog = window.stored.review_stored(sid, 0)
     assert dialog is not None
     qtbot.waitExposed(dialog)
     assert dialog.width() <= 1024 and dialog.height() <= 700, dialog.size()

@@ -59,7 +59,7 @@ def colour_count(image: QImage, colour: QColor, tolerance: int = 12) -> int:
 
 
 def test_progress_charts_render_offscreen(window: MainWindow, history: dict[str, int], test_output: Path) -> None:
-    window.progress_action.trigger()
+    window.commands.progress.trigger()
     page = window.progress
     assert window.stack.currentWidget() is page
     assert page.headline.text() == "3 answers in 2 sessions"

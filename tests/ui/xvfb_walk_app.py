@@ -113,7 +113,7 @@ def walk(out: Path, width: int, height: int) -> dict[str, Any]:
     found["refused"] = (not w.controller.active) and notice.title.text()
     found["refused_shot"] = shot(w, out / f"walk-{width}-2-plan-refused.png")
 
-    w.progress_action.trigger()
+    w.commands.progress.trigger()
     chart = w.progress.charts["wpm"]
     settle(w)
     pos = chart.point_position(0, 3)
@@ -137,7 +137,7 @@ def walk(out: Path, width: int, height: int) -> dict[str, Any]:
         d.close()
 
     DEVICES.append(HEADSET)  # plugged in; Home checks again when shown
-    w.home_action.trigger()
+    w.commands.home.trigger()
     with_signal(w.devices.checked, lambda: None)
     found["notice_after_plugging_in"] = w.home.devices.isVisible()
     found["plan_shot"] = shot(w, out / f"walk-{width}-5-home-plan.png")
