@@ -191,19 +191,27 @@ def to_html(store: Store, session_id: int, targets: Targets | None = None, *, ch
 FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}
 
 
-def write_report(store: Store, session_id: int, path: Path, fmt: str, targets: Targets | None = None) -> Path:
-    """Write the session's report in `fmt` (a key of FORMATS) to `path`, as `viva export -o` does: HTML with
-    the charts embedded, Markdown with them in `<stem>-trends.png` beside it. OSError when it cannot be written."""
+def render_report(store: Store, session_id: int, fmt: str, targets: Targets | None = None, *,
+                  chart: Path | None = None) -> str:
+    """The session's report in `fmt` (a key of FORMATS): HTML with the charts embedded; Markdown with them in
+    the PNG `chart` (drawn there; none when not given or nothing to draw). OSError when the chart cannot be
+    written."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     store.session(session_id)  # a missing session is a store error before anything is written
-    path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
-        text = to_html(store, session_id, targets)
-    elif fmt == "md":
-        chart = path.with_name(f"{path.stem}-trends.png")
-        text = to_markdown(store, session_id, chart.name if write_chart(store, session_id, chart, targets) else None)
-    else:
-        text = FORMATS[fmt](store, session_id)
+        return to_html(store, session_id, targets)
+    if fmt == "md":
+        drawn = chart is not None and write_chart(store, session_id, chart, targets)
+        return to_markdown(store, session_id, chart.name if drawn and chart is not None else None)
+    return FORMATS[fmt](store, session_id)
+
+
+def write_report(store: Store, session_id: int, path: Path, fmt: str, targets: Targets | None = None) -> Path:
+    """Write the session's report in `fmt` to `path`, as `viva export -o` does (a Markdown report's charts go in
+    `<stem>-trends.png` beside it). OSError when it cannot be written."""
+    store.session(session_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = render_report(store, session_id, fmt, targets, chart=path.with_name(f"{path.stem}-trends.png"))
     path.write_text(text, encoding="utf-8")
     return path

@@ -12,7 +12,7 @@ from app.bank import validate
 from app.cli.common import emit, services
 from app.domain import KINDS, Attempt
 from app.errors import VivaError
-from app.export import FORMATS, to_html, to_markdown, write_chart
+from app.export import FORMATS, render_report, write_report
 from app.modelstore import check, fix_hint, load_manifest
 from app.paths import question_bank_dir
 
@@ -195,22 +195,11 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     svc = services(args)
-    svc.store.session(args.session)  # a missing session is a store error (6) before anything is written
     try:
         if args.output:
-            args.output.parent.mkdir(parents=True, exist_ok=True)
-        if args.format == "html":
-            text = to_html(svc.store, args.session, svc.config.targets)
-        elif args.format == "md" and args.output:  # the charts go in a PNG beside the report
-            chart = args.output.with_name(f"{args.output.stem}-trends.png")
-            drawn = write_chart(svc.store, args.session, chart, svc.config.targets)
-            text = to_markdown(svc.store, args.session, chart.name if drawn else None)
+            write_report(svc.store, args.session, args.output, args.format, svc.config.targets)
         else:
-            text = FORMATS[args.format](svc.store, args.session)
-        if args.output:
-            args.output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+            sys.stdout.write(render_report(svc.store, args.session, args.format, svc.config.targets))
     except BrokenPipeError:
         raise
     except OSError as e:
