@@ -34,6 +34,19 @@ def list_devices() -> list[AudioDevice]:
             for d in found]
 
 
+def rescan_devices() -> None:
+    """Make PortAudio look for devices again. It lists them once, when first used, so a headset plugged in
+    after Viva started is otherwise never seen (python-sounddevice #125: terminate and initialise again).
+    That stops any open stream: call it only while nothing records or plays."""
+    try:
+        import sounddevice as sd
+
+        sd._terminate()
+        sd._initialize()
+    except Exception as e:
+        raise DeviceError(f"cannot look for audio devices again ({e})") from None
+
+
 def play_tone(device: str, seconds: float = 0.7) -> None:
     t = np.arange(int(SAMPLE_RATE * seconds)) / SAMPLE_RATE
     fade = np.minimum(1.0, np.minimum(t, seconds - t) / 0.05)

@@ -148,7 +148,12 @@ class SoundDevicePlayer:
         return self._frame / self._rate
 
     def is_playing(self) -> bool:
-        return self._stream is not None and bool(self._stream.active)
+        if self._stream is None:
+            return False
+        try:
+            return bool(self._stream.active)
+        except Exception:  # the device went away, or the sound system was re-initialised (devices.rescan_devices)
+            return False
 
     def close(self) -> None:
         stream, self._stream = self._stream, None

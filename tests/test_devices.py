@@ -3,7 +3,15 @@ missing (plain sentences)."""
 
 from __future__ import annotations
 
-from app.devices import AudioDevice, DeviceReport, check_devices, find_device, probe_devices
+from app.devices import (
+    AudioDevice,
+    DeviceReport,
+    check_devices,
+    find_device,
+    list_devices,
+    probe_devices,
+    rescan_devices,
+)
 from app.errors import DeviceError
 
 FOUND = [AudioDevice("HDA Intel: ALC (hw:0,0)", 2, 2), AudioDevice("USB Mic", 1, 0), AudioDevice("HDMI out", 0, 8)]
@@ -48,3 +56,10 @@ def test_a_sound_system_that_cannot_be_reached_is_a_report_too() -> None:
     assert message.startswith("Viva cannot use the sound system, so it can neither record your answers nor read")
     assert message.endswith("The system said: cannot list audio devices (PortAudio library not found).")
     assert probe_devices("", "", lambda: FOUND).ok
+
+
+def test_looking_again_reinitialises_the_real_sound_system_and_listing_still_works() -> None:
+    before = list_devices()  # this machine's PortAudio, whatever it lists (CI has no sound card)
+    rescan_devices()
+    rescan_devices()
+    assert list_devices() == before

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.config import Config
 from app.devices import AudioDevice, DeviceReport, probe_devices
+from app.errors import DeviceError
 from app.ui.dialogs.settings import AUDIO_CHECK
 from app.ui.tasks import Task, TaskRunner
 
@@ -17,21 +18,33 @@ class DeviceCheck(QObject):
     checked = Signal(object)  # DeviceReport
 
     def __init__(self, runner: TaskRunner, config: Callable[[], Config], lister: Callable[[], list[AudioDevice]],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, rescan: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.config = config  # the current settings (they change when saved)
         self.lister = lister
+        self.rescan = rescan  # makes the sound system look for devices plugged in since (None: nothing to do)
         self.enabled = True  # False while answers come from files
         self.report: DeviceReport | None = None  # the latest check
 
-    def in_background(self) -> Task[DeviceReport] | None:
-        """Check on the audio-check lane; `checked` says the result. None when there is nothing to check."""
+    def in_background(self, *, rescan: bool = False) -> Task[DeviceReport] | None:
+        """Check on the audio-check lane; `checked` says the result. None when there is nothing to check.
+        With `rescan` (Home's Check again, only while nothing records or plays) the sound system first looks
+        for devices plugged in since it started; if it cannot, the listing says what is wrong."""
         if not self.enabled:
             return None
         cfg, lister = self.config(), self.lister
-        task: Task[DeviceReport] = (Task(lambda: probe_devices(cfg.input_device, cfg.output_device, lister))
-                                    .on_lane(AUDIO_CHECK).success(self._done))
+        again = self.rescan if rescan else None
+
+        def work() -> DeviceReport:
+            if again is not None:
+                try:
+                    again()
+                except DeviceError as e:
+                    return DeviceReport(None, None, cfg.input_device, cfg.output_device, str(e))
+            return probe_devices(cfg.input_device, cfg.output_device, lister)
+
+        task: Task[DeviceReport] = Task(work).on_lane(AUDIO_CHECK).success(self._done)
         return task.run(self.runner)
 
     def now(self) -> DeviceReport | None:

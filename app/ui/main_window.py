@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.audio_io import AudioIO, default_audio_io
 from app.config import Config
-from app.devices import list_devices
+from app.devices import list_devices, rescan_devices
 from app.domain import Question
 from app.errors import VivaError, describe
 from app.model_access import ModelAccess
@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
 
         self.runner = TaskRunner(self)
         self.devices = DeviceCheck(self.runner, lambda: self.services.config,
-                                   settings_probes.devices if settings_probes else list_devices, self)
+                                   settings_probes.devices if settings_probes else list_devices, self,
+                                   rescan=None if settings_probes else rescan_devices)
         self.devices.enabled = audio is None  # answers from files: no microphone to check
         self.banner = Banner(self)
         self.controller = InterviewController(services, self.models, self.runner, self.audio, self)
@@ -132,7 +133,9 @@ class MainWindow(QMainWindow):
         self.home.analyse_requested.connect(self.ask_and_analyse)
         self.home.history_requested.connect(self.show_history)
         self.home.settings_requested.connect(lambda: self.open_settings(page="audio"))
-        self.home.recheck_requested.connect(self.devices.in_background)
+        # Looking again re-initialises the sound system, which stops open streams: not while an interview runs
+        self.home.recheck_requested.connect(
+            lambda: self.devices.in_background(rescan=self.controller.phase is Phase.IDLE))
         self.home.plan_requested.connect(self.start_plan)
         self.devices.checked.connect(self.home.set_devices)
         self.progress.category_changed.connect(lambda _c: self.refresh_progress())

@@ -184,7 +184,15 @@ def test_first_run_without_devices_says_so_and_does_not_start(qtbot: QtBot, serv
     qtbot.mouseClick(w.home.drill_button, Qt.MouseButton.LeftButton)
     assert not w.controller.active
 
-    system_devices(monkeypatch, HEADSET)  # plugged in
+    # A headset plugged in now. PortAudio lists devices once, when initialised, so only a check that makes it
+    # look again (terminate, initialise) sees it.
+    listed: list[Sequence[dict[str, object]]] = [()]
+    monkeypatch.setattr(sounddevice, "query_devices", lambda *_a, **_k: [dict(d) for d in listed[0]])
+    monkeypatch.setattr(sounddevice, "_terminate", lambda: None)
+    monkeypatch.setattr(sounddevice, "_initialize", lambda: listed.__setitem__(0, HEADSET))
+    with qtbot.waitSignal(w.devices.checked) as checked:
+        w.devices.in_background()  # Home being shown again: no new look
+    assert not checked.args[0].ok
     with qtbot.waitSignal(w.devices.checked) as checked:
         qtbot.mouseClick(notice.recheck_button, Qt.MouseButton.LeftButton)
     assert checked.args[0].ok and not notice.isVisible()
