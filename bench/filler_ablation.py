@@ -54,6 +54,12 @@ BASES = {
     "merge plain+sentence": (PLAIN, SENTENCE),
     "merge plain+list": (PLAIN, LISTED),
     "merge plain+sentence(beam 5)": (PLAIN, replace(SENTENCE, beam=5)),
+    # the two passes fed the same samples, so that they share one encoder run: the sentence pass through the
+    # plain pass's voice filter, or both without it
+    "merge plain+sentence(vad)": (PLAIN, replace(SENTENCE, vad=True)),
+    "merge plain(no vad)+sentence": (replace(PLAIN, vad=False), SENTENCE),
+    # the sentence pass decoding a further window for the last half second after its last word (Viva skips it)
+    "merge plain+sentence(all tails)": (PLAIN, replace(SENTENCE, min_tail_s=None)),
 }
 RULES = {  # name -> (voicing, loops, place, collapse)
     "no rules": (False, False, False, False),

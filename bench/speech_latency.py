@@ -1,7 +1,7 @@
 """How soon words appear while the user speaks, how fast the transcript is ready after the stop, and what
 transcription costs.
 
-    .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--threads 2] [--rtf-seconds 60]
+    .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--threads 2] [--rtf-seconds 60] [--repeats 5]
 
 For each length, an answer is synthesised with espeak-ng and streamed at real-time pace through the same
 recorder -> streaming transcription path the app uses, once with live words (draft decodes of the open
@@ -9,7 +9,9 @@ segment) and once without. Printed: the partial-word cadence (the longest and th
 updates of the live words while speaking, counting the wait from the first word to the stop), the time from
 the stop to the full transcript, and whether the two runs gave the same final words. Then the real-time
 factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain faster-whisper on the same
-audio, and peak memory (max RSS).
+audio: the two are run in turn (alternating which goes first) `--repeats` times, and the median ratio is
+printed with its range, the encoder windows Viva ran and reused, and the load average; then peak memory
+(max RSS). `--lengths` with no value skips the streaming part.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -76,10 +79,11 @@ def plain_faster_whisper(tr: WhisperTranscriber, path: Path) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lengths", type=float, nargs="+", default=[60.0, 180.0])
+    ap.add_argument("--lengths", type=float, nargs="*", default=[60.0, 180.0])
     ap.add_argument("--models", nargs="+", default=["whisper-tiny.en"])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rtf-seconds", type=float, default=60.0)
+    ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
     tiny = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]), cpu_threads=args.threads)
     tiny.load()
@@ -115,12 +119,26 @@ def main() -> int:
               f"{args.threads} threads")
         for name in args.models:
             tr = WhisperTranscriber(require(load_manifest()[name]), cpu_threads=args.threads)
-            plain = plain_faster_whisper(tr, path)
-            t0 = time.perf_counter()
-            analyze_file(path, tr)
-            viva = time.perf_counter() - t0
-            print(f"  {name:<16} plain faster-whisper {plain / dur:.3f}   viva analyze {viva / dur:.3f}   "
-                  f"ratio {viva / plain:.2f}x   max RSS {max_rss_mb():.0f} MB", flush=True)
+            analyze_file(path, tr)  # warm up both paths once
+            plain_faster_whisper(tr, path)
+            plains, vivas, loads = [], [], []
+            for i in range(args.repeats):
+                loads.append(os.getloadavg()[0])
+                for which in (("plain", "viva") if i % 2 == 0 else ("viva", "plain")):
+                    if which == "plain":
+                        plains.append(plain_faster_whisper(tr, path))
+                    else:
+                        before = tr._model.encoded, tr._model.reused
+                        t0 = time.perf_counter()
+                        analyze_file(path, tr)
+                        vivas.append(time.perf_counter() - t0)
+                        windows = tr._model.encoded - before[0], tr._model.reused - before[1]
+            ratios = sorted(v / p for v, p in zip(vivas, plains, strict=True))
+            print(f"  {name:<16} plain faster-whisper {statistics.median(plains) / dur:.3f}   viva analyze "
+                  f"{statistics.median(vivas) / dur:.3f}   ratio {statistics.median(ratios):.2f}x "
+                  f"[{ratios[0]:.2f}-{ratios[-1]:.2f}] over {args.repeats} interleaved runs   viva's encoder "
+                  f"windows {windows[0]} run, {windows[1]} reused   load {min(loads):.2f}-{max(loads):.2f}   "
+                  f"max RSS {max_rss_mb():.0f} MB", flush=True)
     return 0
 
 

@@ -3,6 +3,7 @@ live path (microphone-sized blocks, frequent checks) cuts and transcribes it exa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from app.audio import SAMPLE_RATE, load_audio
 from app.modelstore import load_manifest, require
 from app.practice import analyze_file, slices, transcribe_blocks
+from app.speech.recipes import SENTENCE
 from app.speech.segments import cut_points
 from app.speech.transcribe import WhisperTranscriber
 
@@ -45,3 +47,42 @@ def test_one_recording_analysed_three_times_gives_one_result(model: str, names: 
             assert other.delivery == first.delivery, name
         live = transcribe_blocks(slices(load_audio(SPEECH / name), 0.1), tr, check_every_s=0.5)
         assert live.words == first.transcript.words, name
+
+
+@pytest.mark.models
+@pytest.mark.parametrize(("model", "name"), [
+    ("whisper-base", "mfa_uhuh.flac"),  # base's plain pass loops here: the retry decodes the same samples
+    ("whisper-tiny.en", "whisper_jfk.flac"),  # the voice filter keeps the whole clip: both passes feed the same
+])
+def test_a_shared_encoder_run_gives_the_words_of_separate_runs(model: str, name: str) -> None:
+    tr = WhisperTranscriber(require(load_manifest()[model]), cpu_threads=1)
+    audio = load_audio(SPEECH / name)
+    tr.share_encoder = False
+    separate = tr.transcribe(audio)
+    encoded = tr._model.encoded
+    tr.share_encoder = True
+    shared = tr.transcribe(audio)
+    assert shared.words == separate.words
+    assert tr._model.reused >= 1
+    assert tr._model.encoded - encoded == encoded - tr._model.reused
+
+
+@pytest.mark.models
+def test_the_filler_pass_skips_the_window_after_its_last_word_without_losing_words() -> None:
+    """faster-whisper decodes the half second after the last word it placed as a window of its own (a whole
+    encoder run); Viva's filler pass does not, and on the cold corpus those windows held no words."""
+    tr = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]), cpu_threads=1)
+    audio = load_audio(SPEECH / "mfa_cold_corpus.wav")
+    start, windows = 0, {}
+    for cut in cut_points(audio):
+        seg = audio[start:cut.end]
+        start = cut.end
+        if not cut.speech:
+            continue
+        for p in (SENTENCE, replace(SENTENCE, min_tail_s=None)):
+            before = tr._model.encoded if tr._model is not None else 0
+            words = tr.run_pass(seg, p)
+            windows.setdefault(p, []).append((tr._model.encoded - before, words))
+    skipped, every = windows[SENTENCE], windows[replace(SENTENCE, min_tail_s=None)]
+    assert [w for _, w in skipped] == [w for _, w in every]
+    assert sum(n for n, _ in skipped) < sum(n for n, _ in every)

@@ -32,16 +32,21 @@ class Pass:
     prompt: str | None
     vad: bool = True  # faster-whisper's own voice filter inside the segment
     beam: int = 5
+    # faster-whisper decodes what follows the last word placed in a 30-s window as a window of its own (a full
+    # encoder run): skip it when less than this much audio (s) is left (None: never skip). After a segment's
+    # last word that is its 0.2 s pad, where the decoder hears "Thank you." if anything.
+    min_tail_s: float | None = None
 
     @property
     def key(self) -> str:
         """What decides its words (the benches cache decodes by it); unprompted passes retry loops."""
-        return f"{self.prompt or f'-|loop-retry-{LOOP_RATIO}-3x4'}|vad={int(self.vad)}|beam={self.beam}"
+        tail = "" if self.min_tail_s is None else f"|tail>={self.min_tail_s}"
+        return f"{self.prompt or f'-|loop-retry-{LOOP_RATIO}-3x4'}|vad={int(self.vad)}|beam={self.beam}{tail}"
 
 
 PLAIN = Pass(None)
 LISTED = Pass(FILLER_PROMPT)
-SENTENCE = Pass(SENTENCE_PROMPT, vad=False, beam=1)
+SENTENCE = Pass(SENTENCE_PROMPT, vad=False, beam=1, min_tail_s=0.5)
 
 
 @dataclass(frozen=True)

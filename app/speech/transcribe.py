@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -47,6 +50,64 @@ def _token_budget(audio: np.ndarray) -> int:
     return min(MAX_TOKENS_PER_WINDOW, int(TOKENS_PER_SECOND * len(audio) / SAMPLE_RATE) + 16)
 
 
+class _WindowLimit(Exception):
+    """Raised by the encoder hook instead of starting a window a pass skips (see `Pass.min_tail_s`)."""
+
+
+def _shared_encoder_model(model_dir: Path, **kwargs: Any) -> Any:
+    """faster-whisper's WhisperModel whose encoder runs once per distinct 30-s window of features within a
+    `sharing()` block: the passes of one segment that feed Whisper the same audio (the plain pass and its
+    loop retry; every pass when faster-whisper's voice filter keeps the whole segment) get the encoder output
+    of the first, which also serves their word alignment. The cache is keyed by the encoder's exact input, so
+    every decode sees the same encoder output it would have computed itself: the words cannot change."""
+    from faster_whisper import WhisperModel
+
+    class SharedEncoderModel(WhisperModel):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            self._shared: dict[tuple[Any, ...], Any] | None = None
+            self.encoded = 0  # windows run through the encoder (for the tests and benches)
+            self.reused = 0  # ... and windows whose encoder output was reused
+            self.stop_before_window: Callable[[], bool] | None = None  # asked before each window after the first
+            self._windows = 0
+
+        @contextmanager
+        def sharing(self, on: bool = True) -> Iterator[None]:
+            """Share encoder outputs among the decodes inside (one segment's passes), then forget them."""
+            self._shared = {} if on else None
+            try:
+                yield
+            finally:
+                self._shared = None
+
+        @contextmanager
+        def windows(self, stop: Callable[[], bool] | None) -> Iterator[None]:
+            """Inside, a decode raises _WindowLimit where it would start a window after its first, if `stop()`."""
+            self.stop_before_window, self._windows = stop, 0
+            try:
+                yield
+            finally:
+                self.stop_before_window = None
+
+        def encode(self, features: np.ndarray) -> Any:
+            self._windows += 1  # faster-whisper encodes once per 30-s window, at its start
+            if self._windows > 1 and self.stop_before_window is not None and self.stop_before_window():
+                raise _WindowLimit
+            if self._shared is None:
+                self.encoded += 1
+                return super().encode(features)
+            f = np.ascontiguousarray(features)
+            key = (f.shape, f.dtype.str, hashlib.blake2b(f.tobytes(), digest_size=20).digest())
+            if key in self._shared:
+                self.reused += 1
+                return self._shared[key]
+            self.encoded += 1
+            out = self._shared[key] = super().encode(features)
+            return out
+
+    return SharedEncoderModel(str(model_dir), **kwargs)
+
+
 class Transcriber(Protocol):
     name: str
 
@@ -74,6 +135,7 @@ class WhisperTranscriber:
         self._model: Any = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viva-whisper")
         self.load_s = 0.0
+        self.share_encoder = True  # off: every decode runs the encoder itself (same words, for the tests)
 
     def load(self) -> None:
         self._worker.submit(self._load).result()
@@ -84,13 +146,10 @@ class WhisperTranscriber:
         if not (self.model_dir / "model.bin").exists():
             raise ModelError(f"Whisper model not found in {self.model_dir}; {fix_hint()} (whisper_model may "
                              "also name a CTranslate2 Whisper directory)")
-        from faster_whisper import WhisperModel
-
         t0 = time.perf_counter()
         try:
-            self._model = WhisperModel(str(self.model_dir), device=self.device,
-                                       compute_type=self.compute_type, cpu_threads=self.cpu_threads,
-                                       local_files_only=True)
+            self._model = _shared_encoder_model(self.model_dir, device=self.device, compute_type=self.compute_type,
+                                                cpu_threads=self.cpu_threads, local_files_only=True)
         except Exception as e:
             raise ModelError(f"cannot load Whisper model from {self.model_dir} ({e}); "
                              f"{fix_hint()}") from None
@@ -105,7 +164,8 @@ class WhisperTranscriber:
 
     def _run_pass(self, audio: np.ndarray, p: Pass) -> list[Word]:
         self._load()
-        return self._pass(audio, p)[0]
+        with self._model.sharing(self.share_encoder):
+            return self._pass(audio, p)[0]
 
     def _pass(self, audio: np.ndarray, p: Pass) -> tuple[list[Word], str]:
         words, language = self._decode(audio, p, p.beam)
@@ -134,12 +194,17 @@ class WhisperTranscriber:
             max_new_tokens=_token_budget(audio),
             **options,
         )
-        words = [
-            Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4))
-            for seg in segments
-            for w in (seg.words or [])
-            if w.word.strip()
-        ]
+        words: list[Word] = []
+        duration, tail = len(audio) / SAMPLE_RATE, p.min_tail_s
+        left = duration  # audio after the last word placed so far (s)
+        with self._model.windows(None if tail is None else lambda: left < tail):
+            try:
+                for seg in segments:
+                    words += [Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3),
+                                   round(float(w.probability), 4)) for w in (seg.words or []) if w.word.strip()]
+                    left = duration - max([seg.end, *(w.end for w in seg.words or [])])
+            except _WindowLimit:
+                pass
         return words, info.language
 
     def draft(self, audio: np.ndarray) -> list[Word]:
@@ -171,9 +236,10 @@ class WhisperTranscriber:
 
     def _transcribe(self, audio: np.ndarray, duration: float) -> Transcript:
         self._load()
-        words, language = self._pass(audio, self.recipe.words)
-        fillers = None
-        if self.recipe.fillers is not None and words:
-            fillers, _ = self._pass(audio, self.recipe.fillers)
+        with self._model.sharing(self.share_encoder):  # passes fed the same audio share its encoder output
+            words, language = self._pass(audio, self.recipe.words)
+            fillers = None
+            if self.recipe.fillers is not None and words:
+                fillers, _ = self._pass(audio, self.recipe.fillers)
         out = self.recipe.combine(words, fillers, audio)
         return Transcript(words=tuple(out), duration_s=duration, language=language, model=self.name)
