@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.scoring.guard import grader_text_start  # noqa: E402
+from app.scoring.guard import grader_text_span  # noqa: E402
 from app.scoring.llm import LlamaJudge  # noqa: E402
 from app.scoring.rubrics import Rubric, default_rubrics  # noqa: E402
 from app.scoring.scorer import score_answer  # noqa: E402
@@ -65,7 +65,7 @@ def llm_signal(judge: LlamaJudge) -> Signal:
     rubrics = default_rubrics()
 
     def run(rubric_id: str, question: str, answer: str) -> Verdicts:
-        sentences, _ = split_text(answer, grader_text_start)
+        sentences, _ = split_text(answer, grader_text_span)
         chosen = judge.choose(rubrics[rubric_id], question, sentences)
         return {k: v > 0 for k, v in chosen.items()}
 

@@ -16,7 +16,7 @@ from loopback_judge import LlamaServer, free_port
 from app.cli import main
 from app.domain import Transcript
 from app.scoring.cues import sentence_scores
-from app.scoring.guard import grader_text_start
+from app.scoring.guard import grader_text_span
 from app.scoring.llm import prompt_version
 from app.scoring.rubrics import default_rubrics
 from app.scoring.scorer import HIGH, LOW, score_answer
@@ -130,7 +130,7 @@ def test_trusted_endpoint_model_is_consulted_and_cites_only_the_answer(
     write_trust(data, llama_server.judge_name, 1.0)
     a = attempt(data)
     words = Transcript.from_dict(a["transcript"]).words
-    sentences, _ = split_words(words, grader_text_start)
+    sentences, _ = split_words(words, grader_text_span)
     hits = sentence_scores(default_rubrics()["design"], sentences, a["question_text"])
     best = {item: max((h.score for h in found), default=0.0) for item, found in hits.items()}
     borderline = [i for i, found in hits.items() if any(LOW <= h.score < HIGH for h in found)]

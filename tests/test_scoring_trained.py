@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from app.scoring.corpus import with_deletions, written
-from app.scoring.guard import grader_text_start
+from app.scoring.guard import grader_text_span
 from app.scoring.llm_say import HIGH, LOW
 from app.scoring.model import default_model
 from app.scoring.rubrics import Rubric, default_rubrics
@@ -38,7 +38,7 @@ def test_committed_weights_reproduce_from_the_training_command() -> None:
 def test_evidence_is_exactly_the_sentences_above_the_items_threshold(rubric: str, question: str, answer: str) -> None:
     model = default_model()
     r = score_trained(rubric, question, text=answer)
-    sentences, _ = split_text(answer, grader_text_start)
+    sentences, _ = split_text(answer, grader_text_span)
     hits, on_topic = sentence_probabilities(default_rubrics()[rubric], sentences, question)
     assert on_topic
     for v in r.items:
@@ -145,7 +145,7 @@ class FakeJudge:
 @pytest.mark.parametrize("pick", [0, 1, 2])
 def test_a_trusted_judge_moves_only_borderline_sentences_of_the_trained_model(pick: int) -> None:
     question = "Tell me about a time you improved a process."
-    sentences, _ = split_text(STAR, grader_text_start)
+    sentences, _ = split_text(STAR, grader_text_span)
     hits, _ = sentence_probabilities(default_rubrics()["star"], sentences, question)
     judge = FakeJudge(pick)
     r = score_trained("star", question, text=STAR, judge=judge)

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from app.domain import ItemVerdict, RubricResult, Word
 from app.scoring.cues import CueHit, sentence_scores
-from app.scoring.guard import grader_text_start
+from app.scoring.guard import grader_text_span
 from app.scoring.llm import Judge, prompt_version, trust_for
 from app.scoring.llm_say import HIGH, LLM_SHIFT, LOW, MAX_CANDIDATES, THRESHOLD, judged
 from app.scoring.model import default_model
@@ -64,7 +64,7 @@ def score_cues(rubric_id: str, question: str, *, words: Sequence[Word] | None = 
     """Score a spoken (`words`) or written (`text`) answer against one rubric with the cue scorer; with `gate`,
     behind the trained on-topic gate (an answer it finds off topic shows no item and the judge is not asked)."""
     rubric = (rubrics or default_rubrics())[rubric_id]
-    guard = grader_text_start
+    guard = grader_text_span
     sentences, touched = split_words(words, guard) if words is not None else split_text(text or "", guard)
     hits = sentence_scores(rubric, sentences, question)
     on_topic = not gate or answer_on_topic(rubric, sentences, question)

@@ -25,7 +25,7 @@ import yaml
 
 from app.errors import BankError, StoreError
 from app.paths import question_bank_dir
-from app.scoring.guard import grader_text_start
+from app.scoring.guard import grader_text_span
 from app.scoring.llm import Judge, prompt_version, trust_table
 from app.scoring.rubrics import Rubric, default_rubrics
 from app.scoring.scorer import score_answer, score_cues
@@ -110,7 +110,7 @@ def balanced_accuracy(pairs: Sequence[tuple[bool, bool]]) -> float:
 
 def llm_verdicts(judge: Judge, rubric: Rubric, question: str, answer: str) -> dict[str, bool]:
     """The model's own verdicts: present where it points at a sentence (grader-directed text removed)."""
-    sentences, _ = split_text(answer, grader_text_start)
+    sentences, _ = split_text(answer, grader_text_span)
     return {k: v > 0 for k, v in judge.choose(rubric, question, sentences).items()}
 
 

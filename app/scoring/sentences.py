@@ -119,43 +119,70 @@ def _segment(blocks: Sequence[Sequence[Token]], labels: Sequence[bool]) -> list[
     return out
 
 
-Guard = Callable[[str], "int | None"]  # where text to be dropped starts in a sentence, or None
+Guard = Callable[[str], "tuple[int, int] | None"]  # where text to be dropped starts and ends in a sentence
 MIN_KEPT_WORDS = 3  # what precedes dropped text in its sentence is kept only if this long
+
+
+def _units(block: Sequence[Token]) -> list[list[Token]]:
+    """A block cut where sentences end at punctuation, and in speech also at pauses of PAUSE_S or more (an
+    unpunctuated transcript is otherwise one unit, and text dropped early in it would take the rest along)."""
+    units: list[list[Token]] = [[]]
+    for i, tok in enumerate(block):
+        units[-1].append(tok)
+        nxt = block[i + 1] if i + 1 < len(block) else None
+        paused = nxt is not None and tok.end is not None and nxt.start is not None and nxt.start - tok.end >= PAUSE_S
+        if _ends_sentence(tok) or paused:
+            units.append([])
+    return [u for u in units if u]
+
+
+def _token_at(unit: Sequence[Token], offset: int) -> int:
+    """How many of `unit`'s tokens end at or before character `offset` of its joined text."""
+    pos, n = 0, 0
+    while n < len(unit) and pos + len(unit[n].text) <= offset:
+        pos += len(unit[n].text) + len(unit[n].gap)
+        n += 1
+    return n
+
+
+def _starting_before(unit: Sequence[Token], offset: int) -> int:
+    """How many of `unit`'s tokens start before character `offset` of its joined text."""
+    pos, n = 0, 0
+    while n < len(unit) and pos < offset:
+        pos += len(unit[n].text) + len(unit[n].gap)
+        n += 1
+    return n
 
 
 def _guarded(blocks: Sequence[Sequence[Token]], labels: Sequence[bool], guard: Guard
              ) -> tuple[list[list[Token]], list[bool], int]:
-    """Blocks with the text `guard` points at cut out, and how many sentences were touched.
+    """Blocks with the text `guard` points at cut out, and how many pieces were cut.
 
-    This runs on sentences cut at punctuation only, before the finer cuts at pauses, discourse markers and
-    MAX_WORDS, so removing text never changes how the rest of the answer is segmented.
+    This runs on sentences cut at punctuation (and pauses) only, before the finer cuts at discourse markers and
+    MAX_WORDS, so removing text never changes how the rest of the answer is segmented. What follows the dropped
+    text in its sentence is looked at again and kept when the guard finds nothing more in it.
     """
     out: list[list[Token]] = []
     out_labels: list[bool] = []
     touched = 0
     for block, label in zip(blocks, labels, strict=True):
-        units: list[list[Token]] = [[]]
-        for tok in block:
-            units[-1].append(tok)
-            if _ends_sentence(tok):
-                units.append([])
         kept: list[Token] = []
-        for unit in (u for u in units if u):
-            start = guard(_join(unit))
-            if start is None:
-                kept += unit
-                continue
-            touched += 1
-            pos, n = 0, 0
-            while n < len(unit) and pos + len(unit[n].text) <= start:
-                pos += len(unit[n].text) + len(unit[n].gap)
-                n += 1
-            if n >= MIN_KEPT_WORDS and guard(_join(unit[:n])) is None:
-                kept += unit[:n]
-            if kept:  # nothing may join across removed text
-                out.append(kept)
-                out_labels.append(label)
-                kept = []
+        for unit in _units(block):
+            while unit:
+                span = guard(_join(unit))
+                if span is None:
+                    kept += unit
+                    break
+                touched += 1
+                n = _token_at(unit, span[0])
+                if n >= MIN_KEPT_WORDS and guard(_join(unit[:n])) is None:
+                    kept += unit[:n]
+                if kept:  # nothing may join across removed text
+                    out.append(kept)
+                    out_labels.append(label)
+                    kept = []
+                rest = unit[max(n + 1, _starting_before(unit, span[1])):]
+                unit = rest
         if kept:
             out.append(kept)
             out_labels.append(label)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain import ItemVerdict, RubricResult, Word
-from app.scoring.guard import grader_text_start
+from app.scoring.guard import grader_text_span
 from app.scoring.llm import Judge, prompt_version, trust_for
 from app.scoring.llm_say import THRESHOLD, judged
 from app.scoring.model import StructureModel, default_model
@@ -75,8 +75,8 @@ def score_trained(rubric_id: str, question: str, *, words: Sequence[Word] | None
     """Score a spoken (`words`) or written (`text`) answer with the trained model."""
     model = model or default_model()
     rubric = (rubrics or default_rubrics())[rubric_id]
-    sentences, touched = split_words(words, grader_text_start) if words is not None else \
-        split_text(text or "", grader_text_start)
+    sentences, touched = split_words(words, grader_text_span) if words is not None else \
+        split_text(text or "", grader_text_span)
     hits, on_topic = sentence_probabilities(rubric, sentences, question, model)
     t0 = time.perf_counter()
     adjusted, calls = judged(judge, rubric, question, hits, on_topic)
