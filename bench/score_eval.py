@@ -37,30 +37,40 @@ from app.scoring.learn import balanced_accuracy, cross_validated  # noqa: E402
 from app.scoring.rubrics import default_rubrics  # noqa: E402
 from app.scoring.scorer import score_answer, score_cues  # noqa: E402
 from app.scoring.syntax import FAMILIES  # noqa: E402
-from app.scoring.train import DEFAULTS, GATE_C, SETTINGS, featurised, idf_from  # noqa: E402
+from app.scoring.topic import TopicSpace  # noqa: E402
+from app.scoring.train import DEFAULTS, GATE_C, GATE_PASS_OFFTOPIC, SETTINGS, featurised, idf_from, topic_from  # noqa: E402
 from app.scoring.trained import score_trained  # noqa: E402
-from bench.score_common import OFF, Verdicts, choose, figures, macro, path_verdicts  # noqa: E402
+from bench.score_common import OFF, OFFTOPIC_MAX, Verdicts, choose, figures, macro, path_verdicts  # noqa: E402
 
 MIN_GAIN = 0.01
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "answers-dev.jsonl"
 
 
 def cv_verdicts(rid: str, examples: list[Example], idf: dict[str, float], idf_default: float,
-                families: Sequence[str], C: float) -> Verdicts:
-    items, gate = cv_parts(rid, examples, idf, idf_default, families, C)
+                families: Sequence[str], C: float, deletions: bool | None = None) -> Verdicts:
+    items, gate = cv_parts(rid, examples, idf, idf_default, families, C, deletions)
     return {item: v & gate for item, v in items.items()}
 
 
+TOPIC: list[TopicSpace] = []  # the meaning space fitted on the training repositories (main sets it)
+
+
 def cv_parts(rid: str, examples: list[Example], idf: dict[str, float], idf_default: float,
-             families: Sequence[str], C: float) -> tuple[Verdicts, np.ndarray]:
-    """Out-of-fold item verdicts (before the gate) and out-of-fold on-topic gate verdicts."""
-    data = featurised(default_rubrics()[rid], examples, idf, idf_default, families)
+             families: Sequence[str], C: float, deletions: bool | None = None) -> tuple[Verdicts, np.ndarray]:
+    """Out-of-fold item verdicts (before the gate) and out-of-fold on-topic gate verdicts. `deletions`: whether
+    thresholds count deletions as a class (default: the recorded setting). The meaning space of the relevance
+    features is fitted on all the training repositories' text at once (unsupervised, a small leak: bench/
+    score_relevance.py fits it per fold)."""
+    deletions = SETTINGS[rid].deletions if deletions is None else deletions
+    data = featurised(default_rubrics()[rid], examples, idf, idf_default, families, topic=TOPIC[0] if TOPIC else None)
     gate = np.ones(len(examples), dtype=bool)
     if not data.on_topic.all():
         # the floor is computed from all these answers' pairings at once (a low percentile: a small leak)
-        gate = cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C) | \
+        gate = cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C,
+                               pass_negatives=None if rid == "star" else GATE_PASS_OFFTOPIC) | \
             (data.foreign < data.gate_floor())
-    return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, fit_on=data.on_topic)
+    return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, fit_on=data.on_topic,
+                                  deleted=data.deleted[item] if deletions else None)
             for item in data.y}, gate
 
 
@@ -97,6 +107,31 @@ def calibration_rejections(rid: str) -> tuple[str, int]:
     return f"{len(out)} of {len(mine)}", sum(any(a.labels.values()) for a in out)
 
 
+BANK_PAIRS = Path(__file__).resolve().parent / "score_bank_pairs.json"
+# The most genuine answers to a bank question a default's gate may turn away: as many as the off-topic answers a
+# default may let keep more than one item (score_common.OFFTOPIC_MAX).
+BANK_REJECT_MAX = OFFTOPIC_MAX
+
+
+def bank_rejections(rid: str, test_side: bool) -> tuple[int, int, int]:
+    """How many genuine answers paired with the bank question on their topic (bench/score_bank_pairs.json) the
+    committed gate turns away, of how many, and how many of those have items labelled present; training-side
+    originals (the figure a default is chosen by) or frozen-split ones (measure-only)."""
+    from app.scoring.corpus import repository
+    from app.scoring.sentences import split_text
+    from app.scoring.trained import answer_on_topic
+    from bench.score_relevance import bank_questions
+
+    mapping = json.loads(BANK_PAIRS.read_text(encoding="utf-8")).get(rid, {})
+    frozen = set(json.loads((Path(__file__).resolve().parent.parent / "tests/data/answers/split.json")
+                            .read_text(encoding="utf-8"))["test_repositories"])
+    bank = bank_questions()
+    rows = [r for r in load_rows() if r["id"] in mapping and (repository(r) in frozen) == test_side]
+    out = [r for r in rows if not answer_on_topic(default_rubrics()[rid], split_text(r["answer"])[0],
+                                                  bank[mapping[r["id"]]])]
+    return len(out), len(rows), sum(any(r["labels"].values()) for r in out)
+
+
 def dev_figures() -> None:
     if not DEV.is_file():
         print("dev set: not found (measure-only, read from ../shared)")
@@ -124,6 +159,7 @@ def main() -> int:
     args = ap.parse_args()
     train, test = split(build(load_rows()))
     idf, idf_default = idf_from(train)
+    TOPIC.append(topic_from(train))
     for rid, settings in SETTINGS.items():
         if args.rubric and rid != args.rubric:
             continue
@@ -144,7 +180,13 @@ def main() -> int:
             turned, with_items = calibration_rejections(rid)
             print(f"  the committed gate turns away {turned} calibration answers given to their own question "
                   f"({with_items} with items present)")
-            if with_items:  # it would cost genuine answers their items: no gated scorer as the default
+            bank_out, bank_n, _ = bank_rejections(rid, test_side=False)
+            test_out, test_n, _ = bank_rejections(rid, test_side=True)
+            if bank_n + test_n:
+                print(f"  the committed gate turns away {bank_out} of {bank_n} training-side genuine answers given "
+                      f"to the bank question on their topic (frozen side, measure-only: {test_out} of {test_n})")
+            if with_items or bank_out > BANK_REJECT_MAX * bank_n:
+                # it would cost genuine answers their items: no gated scorer (the trained one is gated too)
                 allowed = {"cues": candidates["cues"]}
         choice = choose(allowed)
         print(f"  CV choice: {choice}; recorded in train.DEFAULTS: {DEFAULTS[rid]}"
@@ -158,6 +200,10 @@ def main() -> int:
                 if name != DEFAULTS[rid]:
                     print(f"  TEST {name} (not the default)  {figures(path_verdicts(held, score), held).line()}")
         if args.ablation:
+            other = not settings.deletions
+            v = cv_verdicts(rid, mine, idf, idf_default, fams, C, deletions=other)
+            print(f"  ablation thresholds {'paying' if other else 'not paying'} for deletions (learn."
+                  f"deletion_balanced_accuracy): CV trained {figures(v, mine).line()}")
             for fam in FAMILIES:
                 changed = tuple(f for f in fams if f != fam) if fam in fams else (*fams, fam)
                 if changed:

@@ -304,7 +304,7 @@ def test_judge_reply_out_of_range_is_no_opinion() -> None:
 # --- result shape, follow-ups, rubric data ----------------------------------------------------------------------
 
 def test_result_shape_and_versions() -> None:
-    d = score_answer("design", "q", text=DESIGN_FULL).to_dict()
+    d = score_cues("design", "q", text=DESIGN_FULL).to_dict()
     assert set(d) >= {"rubric", "items", "score", "feedback", "model", "prompt_version"}
     assert [set(i) >= {"id", "present", "confidence", "evidence"} for i in d["items"]] == [True] * 4
     assert all(set(e) == {"text", "start", "end"} for i in d["items"] for e in i["evidence"])

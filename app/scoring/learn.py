@@ -6,7 +6,9 @@ balanced class weights. Its decision values are calibrated by Platt scaling fitt
 (grouped folds: no answer shares a fold with its own variants), so the probability is what a sentence's score
 means on answers the classifier did not see. An answer shows the item when its best sentence's probability
 reaches the item's threshold, chosen on the same out-of-fold probabilities to maximise answer-level balanced
-accuracy. Everything is deterministic (liblinear, fixed folds).
+accuracy, less how far the share of copies with the item deleted that still show it exceeds the issue's 10%: a
+threshold low enough for a weaker sentence elsewhere to keep a deleted component present pays for it.
+Everything is deterministic (liblinear, fixed folds).
 """
 
 from __future__ import annotations
@@ -69,12 +71,25 @@ def balanced_accuracy(labels: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(recalls)) if recalls else 0.0
 
 
-def choose_threshold(best: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold on answers' best probability with the highest balanced accuracy: the middle of the widest
-    best range, so a tie does not sit on one answer's value."""
+DELETION_TARGET = 0.10  # issue 14: a deleted component called present at most this often
+
+
+def deletion_balanced_accuracy(labels: np.ndarray, predicted: np.ndarray, deleted: np.ndarray | None) -> float:
+    """Balanced accuracy less how far the share of copies with the item deleted (`deleted`) that still show it
+    exceeds DELETION_TARGET (plain balanced accuracy without deletions)."""
+    ba = balanced_accuracy(labels, predicted)
+    if deleted is None or not (deleted & ~labels).any():
+        return ba
+    return ba - max(0.0, float(np.mean(predicted[deleted & ~labels])) - DELETION_TARGET)
+
+
+def choose_threshold(best: np.ndarray, labels: np.ndarray, deleted: np.ndarray | None = None) -> float:
+    """The threshold on answers' best probability with the highest balanced accuracy (deletions as their own
+    class: deletion_balanced_accuracy): the middle of the widest best range, so a tie does not sit on one answer's
+    value."""
     values = np.unique(np.concatenate([[0.0, 1.0], best]))
     cuts = (values[:-1] + values[1:]) / 2
-    scores = np.array([balanced_accuracy(labels, best >= c) for c in cuts])
+    scores = np.array([deletion_balanced_accuracy(labels, best >= c, deleted) for c in cuts])
     top = np.flatnonzero(scores >= scores.max() - 1e-9)
     runs, start = [], top[0]
     for a, b in zip(top, [*top[1:], -1], strict=True):
@@ -99,9 +114,12 @@ def _folds(groups: np.ndarray, answer: np.ndarray, k: int) -> list[np.ndarray]:
     return [test for _, test in GroupKFold(n_splits=n).split(np.zeros(len(answer)), groups=row_groups)]
 
 
-def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float) -> ItemFit:
-    """Fit, calibrate and threshold one item. `y`: per-row sentence labels; `labels`: per-answer labels.
-    (For the answer-level on-topic gate, each answer is one row: `rows.answer` is the identity.)"""
+def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, deleted: np.ndarray | None = None,
+             pass_negatives: float | None = None) -> ItemFit:
+    """Fit, calibrate and threshold one item. `y`: per-row sentence labels; `labels`: per-answer labels;
+    `deleted`: per answer, whether the item was deleted from it (choose_threshold). (For the answer-level
+    on-topic gate, each answer is one row: `rows.answer` is the identity; with `pass_negatives`, its threshold
+    is at most the one that lets that share of the negatives' out-of-fold probabilities through.)"""
     z = np.zeros(rows.X.shape[0])
     for test in _folds(rows.groups, rows.answer, INNER_FOLDS):
         train = np.setdiff1d(np.arange(len(y)), test)
@@ -110,7 +128,9 @@ def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float) -> ItemFit
         z[test] = _lr(rows.X[train], y[train], C).decision_function(rows.X[test])
     a, b = _platt(z, y)
     best = answer_best(1.0 / (1.0 + np.exp(-(a * z + b))), rows.answer, len(labels))
-    threshold = choose_threshold(best, labels)
+    threshold = choose_threshold(best, labels, deleted)
+    if pass_negatives is not None and (~labels).any():
+        threshold = min(threshold, round(float(np.quantile(best[~labels], 1 - pass_negatives)), 4))
     if len(set(y.tolist())) < 2:
         return ItemFit(np.zeros(rows.X.shape[1]), -10.0, (a, b), threshold)
     model = _lr(rows.X, y, C)
@@ -118,7 +138,8 @@ def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float) -> ItemFit
 
 
 def cross_validated(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, folds: int = 5,
-                    fit_on: np.ndarray | None = None) -> np.ndarray:
+                    fit_on: np.ndarray | None = None, deleted: np.ndarray | None = None,
+                    pass_negatives: float | None = None) -> np.ndarray:
     """Out-of-fold answer verdicts (nested: each outer fold fits, calibrates and thresholds on the rest, using
     only the answers `fit_on` marks; every answer of the held-out fold is predicted)."""
     verdict = np.zeros(len(labels), dtype=bool)
@@ -128,7 +149,8 @@ def cross_validated(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, fol
         test_answers = np.unique(rows.answer[test_rows])
         train_answers = np.setdiff1d(answers[usable], test_answers)
         train, mask = rows.take(train_answers)
-        fit = fit_item(train, y[mask], labels[train_answers], C)
+        fit = fit_item(train, y[mask], labels[train_answers], C,
+                       None if deleted is None else deleted[train_answers], pass_negatives)
         held, hmask = rows.take(test_answers)
         best = answer_best(fit.probabilities(held.X), held.answer, len(test_answers))
         verdict[test_answers] = best >= fit.threshold

@@ -24,11 +24,14 @@ from app.paths import question_bank_dir
 from app.scoring import cue_features as cues_module
 from app.scoring import nlp as nlp_module
 from app.scoring import syntax as features_module
+from app.scoring import topic as topic_module
 from app.scoring.cue_features import cue_features
 from app.scoring.nlp import parse
 from app.scoring.rubrics import Rubric
 from app.scoring.sentences import Sentence
 from app.scoring.syntax import clean, content_lemmas, normalise, position, relevance, sentence_features
+from app.scoring.topic import TopicSpace
+from app.scoring.topic import from_json as topic_from_json
 
 MODEL_FILE = "structure_model.json"
 FORMAT = 2
@@ -42,13 +45,21 @@ def model_path() -> Path:
 
 
 def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf: Mapping[str, float],
-              idf_default: float) -> list[dict[str, float] | None]:
-    """Each sentence's features, every family (None for a heading or label, which is never evidence)."""
+              idf_default: float, topic: TopicSpace | None = None) -> list[dict[str, float] | None]:
+    """Each sentence's features, every family (None for a heading or label, which is never evidence). With a
+    `topic` space, the relevance family also says how close the answer is to the question in meaning
+    ("rel:lsa"; "rel:lsa_z" standardised against other answers; "rel:lsa_anchor", the same for the question's
+    most specific word: app/scoring/topic.py)."""
     texts = [clean(s.text) for s in sentences]
     wanted = [k for k, (s, t) in enumerate(zip(sentences, texts, strict=True)) if not s.label and t]
     docs = parse([clean(question)] + [texts[k] for k in wanted])
     q, parsed = content_lemmas(docs[0]), dict(zip(wanted, docs[1:], strict=True))
     answer_lemmas = set().union(*(content_lemmas(d) for d in parsed.values())) if parsed else set()
+    meaning: dict[str, float] = {}
+    if topic is not None and q:
+        bag = [w for d in parsed.values() for w in sorted(content_lemmas(d))]
+        cos, z, anchor = topic.relevance(rubric.id, sorted(q), bag)
+        meaning = {"rel:lsa": round(cos, 6), "rel:lsa_z": round(z, 6), "rel:lsa_anchor": round(anchor, 6)}
     out: list[dict[str, float] | None] = []
     for k, s in enumerate(sentences):
         doc = parsed.get(k)
@@ -59,6 +70,7 @@ def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf:
         f.update(cue_features(rubric, normalise(s.text)))
         f.update(position(wanted.index(k), len(wanted), len(doc)))
         f.update(relevance(q, answer_lemmas, content_lemmas(doc), idf, idf_default))
+        f.update(meaning)
         out.append(f)
     return out
 
@@ -76,7 +88,13 @@ def select(feats: Mapping[str, float], families: Sequence[str]) -> dict[str, flo
     return {n: v for n, v in feats.items() if n.split(":", 1)[0] in families}
 
 
-RELEVANCE_GATE = ("rel:answer", "rel:best_sentence", "rel:none", "rel:low")
+# The relevance gate's features per rubric: by meaning (app/scoring/topic.py) and, for design, also by shared
+# words. Chosen by bench/score_eval.py (grouped CV on the training repositories, and how many genuine answers to
+# the bank's real questions the gate turns away): the lexical features turned away concept answers to bank
+# questions, which share few words with an answer, and helped design, whose answers share a vocabulary.
+LEXICAL_GATE = ("rel:answer", "rel:best_sentence", "rel:none", "rel:low")
+MEANING_GATE = ("rel:lsa", "rel:lsa_z", "rel:lsa_anchor")
+RELEVANCE_GATES = {"design": LEXICAL_GATE + MEANING_GATE, "concept": MEANING_GATE}
 # A story tells what happened to the speaker: the share of sentences whose main clause has these subjects and
 # tenses (syntax._syn) tells a story from an explanation or a design (STAR's gate).
 _STORY_SYN = ("past", "present", "would", "will", "modal", "i", "we", "you", "it", "noun", "i_past", "we_past",
@@ -86,7 +104,7 @@ STORY_GATE = tuple(f"story:{n}" for n in _STORY_SYN) + ("story:date",)
 
 def gate_names(rubric_id: str) -> tuple[str, ...]:
     """The features of a rubric's on-topic gate: stories for STAR, relevance to the question for the others."""
-    return STORY_GATE if rubric_id == "star" else RELEVANCE_GATE
+    return STORY_GATE if rubric_id == "star" else RELEVANCE_GATES.get(rubric_id, LEXICAL_GATE + MEANING_GATE)
 
 
 def gate_features(feats: Sequence[Mapping[str, float] | None], rubric_id: str = "") -> dict[str, float]:
@@ -100,7 +118,7 @@ def gate_features(feats: Sequence[Mapping[str, float] | None], rubric_id: str = 
     if not present:
         return {"rel:none": 1.0}
     first = present[0]
-    out = {n: first[n] for n in ("rel:answer", "rel:none", "rel:low") if n in first}
+    out = {n: first[n] for n in ("rel:answer", "rel:none", "rel:low", *MEANING_GATE) if n in first}
     out["rel:best_sentence"] = max(f.get("rel:sentence", 0.0) for f in present)
     return out
 
@@ -144,26 +162,30 @@ class StructureModel:
     # answer with less of its own vocabulary than the off-topic answers the gate learned from (a short or
     # generic one) is too little to call "about another topic", and is not gated
     gate_floor: dict[str, int] = field(default_factory=dict)
+    topic: TopicSpace | None = None  # the meaning space of the relevance features (app/scoring/topic.py)
 
     def score(self, rubric: Rubric, question: str, sentences: Sequence[Sentence]) -> Scored:
         if rubric.id not in self.items:
             raise ModelError(f"the structure model has no weights for rubric {rubric.id!r}; retrain it with "
                              "`python -m app.scoring.train`")
-        feats = featurize(rubric, question, sentences, self.idf, self.idf_default)
+        feats = featurize(rubric, question, sentences, self.idf, self.idf_default, self.topic)
         fams = self.families[rubric.id]
         probs = {item: [None if f is None else w.probability(select(f, fams)) for f in feats]
                  for item, w in self.items[rubric.id].items()}
         gate = self.gates.get(rubric.id)
         if gate is None:
             return Scored(probs, 1.0, 0.0)
-        gated = foreign_lemmas(question, sentences) >= self.gate_floor.get(rubric.id, 0)
+        # a question without content words ("", "q": a recording analysed without its question) says nothing
+        # an answer could be off: not gated
+        asked = rubric.id == "star" or not any(f is not None and "rel:no_question" in f for f in feats)
+        gated = asked and foreign_lemmas(question, sentences) >= self.gate_floor.get(rubric.id, 0)
         return Scored(probs, gate.probability(gate_features(feats, rubric.id)), gate.threshold, gated)
 
 
 def _source_hash() -> str:
     """A hash of what decides the features: the feature code, the cue code and patterns, the parser's name."""
     h = hashlib.sha256()
-    for module in (features_module, cues_module, nlp_module):
+    for module in (features_module, cues_module, nlp_module, topic_module):
         # The source, also in a frozen build (whose modules are compiled: packaging/viva.spec ships these
         # sources beside them so results are stamped as in a checkout).
         h.update(Path(str(module.__file__)).with_suffix(".py").read_bytes())
@@ -193,8 +215,9 @@ def from_json(data: bytes) -> StructureModel:
         floor = {rid: int(r["gate"]["min_foreign"]) for rid, r in doc["rubrics"].items() if r.get("gate")}
         if not set(defaults.values()) <= set(SCORERS):
             raise ValueError(f"a rubric's default must be one of {', '.join(SCORERS)}")
+        topic = topic_from_json(doc["topic"]) if doc.get("topic") else None
         return StructureModel({k: float(v) for k, v in doc["idf"].items()}, float(doc["idf_default"]), families,
-                              items, gates, model_stamp(data), defaults, floor)
+                              items, gates, model_stamp(data), defaults, floor, topic)
     except (ValueError, KeyError, TypeError, IndexError) as e:
         raise ModelError(f"{MODEL_FILE} is not a structure model ({e}); retrain it with "
                          "`python -m app.scoring.train`") from None

@@ -1,0 +1,69 @@
+"""The meaning-based relevance of an answer to its question (app/scoring/topic.py) and deletion-aware thresholds
+(app/scoring/learn.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.scoring.learn import choose_threshold, deletion_balanced_accuracy
+from app.scoring.model import default_model
+from app.scoring.rubrics import default_rubrics
+from app.scoring.sentences import split_text
+from app.scoring.topic import fit, from_json
+from app.scoring.trained import answer_on_topic
+
+DOCS = [
+    ["auc", "threshold", "positive", "rate", "curve"], ["roc", "auc", "threshold", "classifier"],
+    ["threshold", "positive", "rate", "false"], ["dropout", "neuron", "overfitting", "network"],
+    ["dropout", "network", "regularisation"], ["neuron", "network", "layer", "overfitting"],
+    ["tree", "split", "forest", "bagging"], ["forest", "tree", "bagging", "variance"],
+]
+
+
+def test_related_words_bring_an_answer_close_to_a_question_it_shares_no_word_with() -> None:
+    space = fit(DOCS, {"concept": [DOCS[k] for k in (0, 3, 6)]}, dims=3)
+    near = space.relevance("concept", ["auc"], ["threshold", "positive", "rate"])
+    far = space.relevance("concept", ["auc"], ["dropout", "neuron", "layer"])
+    assert near[0] > 0.5 > far[0] and near[1] > far[1] and near[2] > far[2]
+    assert space.relevance("concept", ["unknown"], ["threshold"]) == (0.0, 0.0, 0.0)  # nothing known: no opinion
+
+
+def test_the_space_is_deterministic_and_round_trips_through_json() -> None:
+    a, b = fit(DOCS, {"concept": DOCS[:4]}, dims=3), fit(DOCS, {"concept": DOCS[:4]}, dims=3)
+    assert a.to_json() == b.to_json()
+    back = from_json(a.to_json())
+    assert back.relevance("concept", ["auc"], ["threshold"]) == a.relevance("concept", ["auc"], ["threshold"])
+
+
+def test_deletions_count_as_half_of_the_absent_class_when_thresholds_are_chosen() -> None:
+    labels = np.array([True] * 3 + [False] * 8)
+    deleted = np.array([False] * 9 + [True] * 2)
+    # the two copies with the item deleted keep a weaker sentence at 0.65-0.7; the natural absences score low
+    best = np.array([0.9, 0.8, 0.62, 0.1, 0.2, 0.3, 0.15, 0.25, 0.1, 0.65, 0.7])
+    assert deletion_balanced_accuracy(labels, best >= 0.61, deleted) < deletion_balanced_accuracy(
+        labels, best >= 0.75, deleted)
+    assert choose_threshold(best, labels, deleted) > 0.7 > choose_threshold(best, labels)
+    assert deletion_balanced_accuracy(labels, best >= 0.5, None) == deletion_balanced_accuracy(
+        labels, best >= 0.5, np.zeros(11, dtype=bool))
+
+
+LEAKAGE = ("Data leakage is when information that would not be available at prediction time gets into the training "
+           "data, so the model looks great offline and fails in production. A classic example is fitting a scaler "
+           "or target encoder on the whole dataset before splitting, so the validation rows have already influenced "
+           "the features. Another is a feature like account closure date when predicting churn. To avoid it, split "
+           "first, fit every preprocessing step inside the cross-validation folds, and use time-based splits for "
+           "temporal data. The cost is more careful pipelines and sometimes worse-looking offline scores.")
+
+
+@pytest.mark.parametrize(("question", "on_topic"), [
+    # the app's own wording: long, and most of its words are not in the answer
+    ("What is data leakage? Give me some realistic ways it sneaks into a project and how you would prevent it.",
+     True),
+    ("What is the curse of dimensionality and how does it affect machine learning models?", False),
+    ("Explain the attention mechanism. What are queries, keys and values?", False),
+])
+def test_the_committed_gate_judges_a_bank_question_by_meaning(question: str, on_topic: bool) -> None:
+    sentences = split_text(LEAKAGE)[0]
+    assert default_model().topic is not None
+    assert answer_on_topic(default_rubrics()["concept"], sentences, question) is on_topic
