@@ -117,19 +117,55 @@ def bank_rejections(rid: str, test_side: bool) -> tuple[int, int, int]:
     """How many genuine answers paired with the bank question on their topic (bench/score_bank_pairs.json) the
     committed gate turns away, of how many, and how many of those have items labelled present; training-side
     originals (the figure a default is chosen by) or frozen-split ones (measure-only)."""
-    from app.scoring.corpus import repository
     from app.scoring.sentences import split_text
     from app.scoring.trained import answer_on_topic
+
+    rows, bank, mapping = _bank_rows(rid, test_side)
+    out = [r for r in rows if not answer_on_topic(default_rubrics()[rid], split_text(r["answer"])[0],
+                                                  bank[mapping[r["id"]]])]
+    return len(out), len(rows), sum(any(r["labels"].values()) for r in out)
+
+
+BANK_OTHERS = 6  # bank questions of other categories each mapped answer is also given to
+
+
+def bank_offtopic(rid: str) -> tuple[int, int, int]:
+    """The same answers (both sides) given to BANK_OTHERS questions of the bank from other categories than the
+    one on their topic (a fixed pseudo-random pick): how many the committed gate lets through, how many of those
+    the default scorer leaves more than one item, of how many pairings. Off-topic pairings in the app's own
+    wording, which is longer and more generic than the training questions."""
+    import zlib
+
+    from app.scoring.sentences import split_text
+    from app.scoring.trained import answer_on_topic
+    from bench.score_relevance import bank_categories
+
+    rows, bank, mapping = _bank_rows(rid, None)
+    cats, kinds = bank_categories()
+    kind = "design" if rid == "design" else "technical"
+    passed = kept = n = 0
+    for r in rows:
+        own = mapping[r["id"]]
+        others = sorted((q for q in bank if kinds[q] == kind and cats[q] != cats[own]),
+                        key=lambda q: zlib.crc32((r["id"] + q).encode()))[:BANK_OTHERS]
+        for q in others:
+            n += 1
+            if answer_on_topic(default_rubrics()[rid], split_text(r["answer"])[0], bank[q]):
+                passed += 1
+                kept += sum(v.present for v in score_answer(rid, bank[q], text=r["answer"]).items) > 1
+    return passed, kept, n
+
+
+def _bank_rows(rid: str, test_side: bool | None) -> tuple[list[dict], dict[str, str], dict[str, str]]:
+    from app.scoring.corpus import repository
     from bench.score_relevance import bank_questions
 
     mapping = json.loads(BANK_PAIRS.read_text(encoding="utf-8")).get(rid, {})
     frozen = set(json.loads((Path(__file__).resolve().parent.parent / "tests/data/answers/split.json")
                             .read_text(encoding="utf-8"))["test_repositories"])
-    bank = bank_questions()
-    rows = [r for r in load_rows() if r["id"] in mapping and (repository(r) in frozen) == test_side]
-    out = [r for r in rows if not answer_on_topic(default_rubrics()[rid], split_text(r["answer"])[0],
-                                                  bank[mapping[r["id"]]])]
-    return len(out), len(rows), sum(any(r["labels"].values()) for r in out)
+    rows = [r for r in load_rows() if r["id"] in mapping and
+            (test_side is None or (repository(r) in frozen) == test_side)]
+    return rows, bank_questions(), mapping
 
 
 def dev_figures() -> None:
@@ -185,6 +221,9 @@ def main() -> int:
             if bank_n + test_n:
                 print(f"  the committed gate turns away {bank_out} of {bank_n} training-side genuine answers given "
                       f"to the bank question on their topic (frozen side, measure-only: {test_out} of {test_n})")
+                passed, kept, pairs = bank_offtopic(rid)
+                print(f"  given to bank questions of other categories instead, the committed gate lets {passed} of "
+                      f"{pairs} through and the default scorer leaves {kept} of {pairs} more than one item")
             if with_items or bank_out > BANK_REJECT_MAX * bank_n:
                 # it would cost genuine answers their items: no gated scorer (the trained one is gated too)
                 allowed = {"cues": candidates["cues"]}

@@ -17,9 +17,10 @@ The measures, each one number per (question, answer):
   specific they are among questions (what the product uses);
 - emb: cosine of SmolLM2-135M mean-pooled embeddings of question and answer (--llm; cached);
 - pmi: SmolLM2's log P(question | answer) - log P(question), per question token (--llm; cached);
-each raw and "_z" (not pmi: it would need the likelihood of every background answer): standardised against the same question's score with the other answers of the rubric in the
-background (the training folds' originals): how much better this answer fits the question than answers to
-other questions do, which does not depend on how many words a question has.
+each raw and "_z" (not pmi: it would need the likelihood of every background answer): standardised against
+the same question's score with the other answers of the rubric in the background (the training folds'
+originals): how much better this answer fits the question than answers to other questions do, which does not
+depend on how many words a question has.
 The gate passes an answer whose score reaches a threshold chosen on the training folds (grouped by original
 answer, 5 folds) by one of two rules: "ba", the highest balanced accuracy between own and off-topic pairings
 (what the committed gate does), or "off90", the 90th percentile of the off-topic pairings' scores (let at most
@@ -85,6 +86,18 @@ def bank_questions(talking_points: bool = False) -> dict[str, str]:
             if talking_points:
                 out[q["id"]] += "\n\n" + "\n\n".join(q.get("talking_points") or [])
     return out
+
+
+def bank_categories() -> tuple[dict[str, str], dict[str, str]]:
+    """Each bank question's category and kind, by id."""
+    import yaml
+
+    cats, kinds = {}, {}
+    for f in sorted((ROOT / "app/resources/question_bank/questions").glob("*.yaml")):
+        doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+        for q in doc["questions"]:
+            cats[q["id"]], kinds[q["id"]] = doc["category"], q["kind"]
+    return cats, kinds
 
 
 def pairings() -> list[Pair]:
