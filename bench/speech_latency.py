@@ -11,7 +11,7 @@ the stop to the full transcript, and whether the two runs gave the same final wo
 factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain faster-whisper on the same
 audio: the two are run in turn (alternating which goes first) `--repeats` times, and the median ratio is
 printed with its range, the encoder windows Viva ran and reused, and the load average; then peak memory
-(max RSS). `--lengths` with no value skips the streaming part.
+(max RSS). `--lengths` with no value skips the streaming part, `--repeats 0` the cost part.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def main() -> int:
         dur = len(load_audio(path)) / SAMPLE_RATE
         print(f"\nreal-time factor on a {dur:.0f} s answer (seconds of compute per second of audio), "
               f"{args.threads} threads")
-        for name in args.models:
+        for name in args.models if args.repeats > 0 else []:
             tr = WhisperTranscriber(require(load_manifest()[name]), cpu_threads=args.threads)
             analyze_file(path, tr)  # warm up both paths once
             plain_faster_whisper(tr, path)
