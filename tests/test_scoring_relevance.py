@@ -12,6 +12,7 @@ from app.scoring.rubrics import default_rubrics
 from app.scoring.sentences import split_text
 from app.scoring.topic import fit, from_json
 from app.scoring.trained import answer_on_topic
+from tests.sample_answers import LEAKAGE
 
 DOCS = [
     ["auc", "threshold", "positive", "rate", "curve"], ["roc", "auc", "threshold", "classifier"],
@@ -48,12 +49,6 @@ def test_deletions_count_as_half_of_the_absent_class_when_thresholds_are_chosen(
         labels, best >= 0.5, np.zeros(11, dtype=bool))
 
 
-LEAKAGE = ("Data leakage is when information that would not be available at prediction time gets into the training "
-           "data, so the model looks great offline and fails in production. A classic example is fitting a scaler "
-           "or target encoder on the whole dataset before splitting, so the validation rows have already influenced "
-           "the features. Another is a feature like account closure date when predicting churn. To avoid it, split "
-           "first, fit every preprocessing step inside the cross-validation folds, and use time-based splits for "
-           "temporal data. The cost is more careful pipelines and sometimes worse-looking offline scores.")
 
 
 @pytest.mark.parametrize(("question", "on_topic"), [
