@@ -196,3 +196,15 @@ def test_package_data_is_found_through_importlib_resources() -> None:
     assert (paths.question_bank_dir() / "rubrics.yaml").is_file()
     assert (paths.prompts_dir() / "judge.txt").is_file()
     assert not (ROOT / "question_bank").exists() and not (ROOT / "prompts").exists()
+
+
+def test_the_frozen_build_ships_the_source_of_every_module_the_structure_stamp_hashes() -> None:
+    import re
+
+    from app.scoring.model import STAMPED_MODULES
+
+    spec = (Path(__file__).resolve().parents[1] / "packaging" / "viva.spec").read_text(encoding="utf-8")
+    shipped = re.search(r'for name in \(([^)]*)\):\s*#[^\n]*\n\s*datas\.append\(\(str\(ROOT / "app" / "scoring"', spec)
+    assert shipped is not None
+    names = set(re.findall(r'"(\w+)"', shipped.group(1)))
+    assert {m.__name__.rsplit(".", 1)[-1] for m in STAMPED_MODULES} <= names

@@ -182,10 +182,14 @@ class StructureModel:
         return Scored(probs, gate.probability(gate_features(feats, rubric.id)), gate.threshold, gated)
 
 
+# The modules whose source the stamp hashes (packaging/viva.spec ships their .py files in a frozen build).
+STAMPED_MODULES = (features_module, cues_module, nlp_module, topic_module)
+
+
 def _source_hash() -> str:
     """A hash of what decides the features: the feature code, the cue code and patterns, the parser's name."""
     h = hashlib.sha256()
-    for module in (features_module, cues_module, nlp_module, topic_module):
+    for module in STAMPED_MODULES:
         # The source, also in a frozen build (whose modules are compiled: packaging/viva.spec ships these
         # sources beside them so results are stamped as in a checkout).
         h.update(Path(str(module.__file__)).with_suffix(".py").read_bytes())
