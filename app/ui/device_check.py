@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Signal
 
 from app.config import Config
 from app.devices import AudioDevice, DeviceReport, probe_devices
-from app.errors import DeviceError
 from app.ui.dialogs.settings import AUDIO_CHECK
 from app.ui.tasks import Task, TaskRunner
 
@@ -33,18 +32,15 @@ class DeviceCheck(QObject):
         for devices plugged in since it started; if it cannot, the listing says what is wrong."""
         if not self.enabled:
             return None
-        cfg, lister = self.config(), self.lister
-        again = self.rescan if rescan else None
+        cfg, lister, again = self.config(), self.lister, self.rescan if rescan else None
 
-        def work() -> DeviceReport:
+        def look_again() -> list[AudioDevice]:  # a DeviceError from either becomes the report's problem
             if again is not None:
-                try:
-                    again()
-                except DeviceError as e:
-                    return DeviceReport(None, None, cfg.input_device, cfg.output_device, str(e))
-            return probe_devices(cfg.input_device, cfg.output_device, lister)
+                again()
+            return lister()
 
-        task: Task[DeviceReport] = Task(work).on_lane(AUDIO_CHECK).success(self._done)
+        task: Task[DeviceReport] = (Task(lambda: probe_devices(cfg.input_device, cfg.output_device, look_again))
+                                    .on_lane(AUDIO_CHECK).success(self._done))
         return task.run(self.runner)
 
     def now(self) -> DeviceReport | None:

@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import __version__
 from app.audio_io import AudioIO, default_audio_io
 from app.config import Config
 from app.devices import list_devices, rescan_devices
@@ -44,7 +42,7 @@ from app.ui.dialogs.question_picker import QuestionPickerDialog
 from app.ui.dialogs.settings import SettingsDialog, SettingsProbes
 from app.ui.history_controller import HistoryController
 from app.ui.interview_controller import InterviewController, Phase
-from app.ui.menus import Slots, build_menus
+from app.ui.menus import Slots, about_viva, build_menus
 from app.ui.pages.analysis import AnalysisPage
 from app.ui.pages.history import HistoryPage
 from app.ui.pages.home import HomePage
@@ -106,7 +104,7 @@ class MainWindow(QMainWindow):
         self.analyses.save_failed.connect(lambda e: self.analysis.show_save_failed(describe(e)))
         self.analysis.open_requested.connect(self.ask_and_analyse)
         self.analysis.save_requested.connect(self.analyses.save)
-        self.analysis.history_requested.connect(self._show_saved_analysis)
+        self.analysis.history_requested.connect(lambda: self.show_session(self.analyses.saved_session))
         self.interview = InterviewPage(self.controller, self._new_player, services.config.targets, self)
         self.stack = QStackedWidget(self)
         self.stack.currentChanged.connect(lambda _i: self.banner.page_changed())
@@ -127,7 +125,7 @@ class MainWindow(QMainWindow):
 
         self.commands = build_menus(self, Slots(self.ask_and_analyse, self.open_settings, self.show_home,
                                                self.show_history, self.show_progress, self.show_interview,
-                                               self._about), self.interview.menu_actions())
+                                               lambda: about_viva(self)), self.interview.menu_actions())
         self.home.start_requested.connect(self.start_interview)
         self.home.drill_requested.connect(self.start_drill)
         self.home.analyse_requested.connect(self.ask_and_analyse)
@@ -270,6 +268,10 @@ class MainWindow(QMainWindow):
     def _leave_interview_history(self) -> None:
         session_id = self.controller.session_id
         self.controller.reset()
+        self.show_session(session_id)
+
+    def show_session(self, session_id: int | None) -> None:
+        """History, with `session_id` (if any) selected whatever the category filter showed."""
         self.show_history()
         if session_id is not None:
             self.history.filter_by_category(None)
@@ -374,13 +376,6 @@ class MainWindow(QMainWindow):
         self.analysis.show_saved(session_title(done.source) if done else "")
         self.statusBar().showMessage("Saved to History", 5000)
 
-    def _show_saved_analysis(self) -> None:
-        session_id = self.analyses.saved_session
-        self.show_history()
-        if session_id is not None:
-            self.history.filter_by_category(None)
-            self.history.select_session(session_id)
-
     # -- errors, about, closing ----------------------------------------------------------------------
 
     def show_error(self, error: BaseException | str) -> None:
@@ -388,11 +383,6 @@ class MainWindow(QMainWindow):
         if isinstance(error, BaseException) and not isinstance(error, VivaError):
             log.error("unexpected error", exc_info=error)
         self.banner.show_error(error if isinstance(error, str) else describe(error))
-
-    def _about(self) -> None:
-        QMessageBox.about(self, "About Viva", f"<b>Viva {__version__}</b><p>Offline mock-interview coach: "
-                          "speak your answers, get feedback on delivery and structure. Nothing leaves "
-                          "this computer.</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Stop recording and speech, then let a running transcription finish rather than tearing the model

@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from app import __version__
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,9 @@ def build_menus(window: QMainWindow, slots: Slots, interview_actions: Iterable[Q
     menus.addMenu("&Help").addAction(a.about)
     a.interview.setEnabled(False)
     return a
+
+
+def about_viva(parent: QWidget) -> None:
+    """Help > About Viva."""
+    QMessageBox.about(parent, "About Viva", f"<b>Viva {__version__}</b><p>Offline mock-interview coach: speak your "
+                      "answers, get feedback on delivery and structure. Nothing leaves this computer.</p>")
