@@ -33,12 +33,26 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.scoring.corpus import Example, build, load_rows, split  # noqa: E402
-from app.scoring.learn import balanced_accuracy, cross_validated  # noqa: E402
+from app.scoring.learn import Rows, _folds, answer_best, balanced_accuracy, cross_validated, fit_item  # noqa: E402
+from app.scoring.model import QUESTION_SIDE, gate_names, meaning_lemmas, question_side  # noqa: E402
 from app.scoring.rubrics import default_rubrics  # noqa: E402
 from app.scoring.scorer import score_answer, score_cues  # noqa: E402
 from app.scoring.syntax import FAMILIES  # noqa: E402
 from app.scoring.topic import TopicSpace  # noqa: E402
-from app.scoring.train import DEFAULTS, GATE_C, GATE_PASS_OFFTOPIC, SETTINGS, featurised, idf_from, topic_from  # noqa: E402
+from app.scoring.train import (  # noqa: E402
+    DEFAULTS,
+    GATE_C,
+    GATE_PASS_OFFTOPIC,
+    POOL_KIND,
+    SETTINGS,
+    RubricData,
+    _lemma_bag,
+    _matrix,
+    bank_questions_of,
+    featurised,
+    idf_from,
+    topic_from,
+)
 from app.scoring.trained import score_trained  # noqa: E402
 from bench.score_common import OFF, OFFTOPIC_MAX, Verdicts, choose, figures, macro, path_verdicts  # noqa: E402
 
@@ -60,18 +74,46 @@ def cv_parts(rid: str, examples: list[Example], idf: dict[str, float], idf_defau
     """Out-of-fold item verdicts (before the gate) and out-of-fold on-topic gate verdicts. `deletions`: whether
     thresholds count deletions as a class (default: the recorded setting). The meaning space of the relevance
     features is fitted on all the training repositories' text at once (unsupervised, a small leak: bench/
-    score_relevance.py fits it per fold)."""
+    score_relevance.py fits it per fold); the question-side features' reference pool is per fold (gate_cv)."""
     deletions = SETTINGS[rid].deletions if deletions is None else deletions
     data = featurised(default_rubrics()[rid], examples, idf, idf_default, families, topic=TOPIC[0] if TOPIC else None)
     gate = np.ones(len(examples), dtype=bool)
     if not data.on_topic.all():
         # the floor is computed from all these answers' pairings at once (a low percentile: a small leak)
-        gate = cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C,
-                               pass_negatives=None if rid == "star" else GATE_PASS_OFFTOPIC) | \
-            (data.foreign < data.gate_floor())
+        gate = gate_cv(rid, data) | (data.foreign < data.gate_floor())
     return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, fit_on=data.on_topic,
                                   deleted=data.deleted[item] if deletions else None)
             for item in data.y}, gate
+
+
+def gate_cv(rid: str, data: RubricData) -> np.ndarray:
+    """Out-of-fold on-topic gate verdicts (the folds of learn.cross_validated). Where the gate uses the
+    question-side features (model.QUESTION_SIDE), each fold computes them against a reference pool of its own
+    training answers' questions and the bank's (as train.topic_from builds it from all of them): a held-out
+    answer's own question is not in the pool, as an answer to a question Viva has never seen would not be."""
+    pass_negatives = None if rid == "star" else GATE_PASS_OFFTOPIC
+    if not TOPIC or not set(QUESTION_SIDE) & set(gate_names(rid)):
+        return cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C, pass_negatives=pass_negatives)
+    examples, rows = data.examples, data.gate_rows
+    lemmas = [meaning_lemmas(e.question, e.sentences) for e in examples]
+    base = [dict(zip(data.gate_vectorizer.get_feature_names_out(), rows.X[k].toarray()[0], strict=True))
+            for k in range(len(examples))]
+    bank = bank_questions_of(POOL_KIND[rid])
+    verdict = np.zeros(len(examples), dtype=bool)
+    answers = np.arange(len(examples))
+    for test_rows in _folds(rows.groups, rows.answer, 5):
+        held = np.unique(rows.answer[test_rows])
+        roots = {examples[k].root for k in np.setdiff1d(answers, held)}
+        pool = sorted({e.question for e in examples if e.how == "original" and e.root in roots} | set(bank))
+        space = TOPIC[0].with_pool({rid: [_lemma_bag([q]) for q in pool]})
+        feats = [{**f, **question_side(space, rid, *lemmas[k])} if lemmas[k][0] else f for k, f in enumerate(base)]
+        fold_rows = Rows(_matrix(data.gate_vectorizer, feats), rows.answer, rows.groups)
+        train, _ = fold_rows.take(np.setdiff1d(answers, held))
+        fit = fit_item(train, data.on_topic[np.setdiff1d(answers, held)], data.on_topic[np.setdiff1d(answers, held)],
+                       GATE_C, pass_negatives=pass_negatives)
+        test, _ = fold_rows.take(held)
+        verdict[held] = answer_best(fit.probabilities(test.X), test.answer, len(held)) >= fit.threshold
+    return verdict
 
 
 def written_ba(v: Verdicts, examples: Sequence[Example]) -> float:
@@ -219,8 +261,9 @@ def main() -> int:
             bank_out, bank_n, _ = bank_rejections(rid, test_side=False)
             test_out, test_n, _ = bank_rejections(rid, test_side=True)
             if bank_n + test_n:
+                frozen = "" if args.cv_only else f" (frozen side, measure-only: {test_out} of {test_n})"
                 print(f"  the committed gate turns away {bank_out} of {bank_n} training-side genuine answers given "
-                      f"to the bank question on their topic (frozen side, measure-only: {test_out} of {test_n})")
+                      f"to the bank question on their topic{frozen}")
                 passed, kept, pairs = bank_offtopic(rid)
                 print(f"  given to bank questions of other categories instead, the committed gate lets {passed} of "
                       f"{pairs} through and the default scorer leaves {kept} of {pairs} more than one item")

@@ -15,6 +15,11 @@ The measures, each one number per (question, answer):
   question can match an answer through related words it does not share; "lsa+bank" also fits it on Viva's
   question bank (questions and talking points); "lsa+bank+qidf" also weighs a question's lemmas by how
   specific they are among questions (what the product uses);
+- lsa+bank+qidf_qz and _qrank: the same space standardised on the question side instead (topic.question_side,
+  a hubness or CSLS-style correction): the answer's cosine with the question against its cosines with a pool
+  of reference questions of the rubric's kind (the bank's, and the training folds' own questions), as a z
+  score ("_qz") or as the share of pool questions the answer is less close to ("_qrank"); "_z+qz" sums the
+  answer-side z and the question-side one;
 - emb: cosine of SmolLM2-135M mean-pooled embeddings of question and answer (--llm; cached);
 - pmi: SmolLM2's log P(question | answer) - log P(question), per question token (--llm; cached);
 each raw and "_z" (not pmi: it would need the likelihood of every background answer): standardised against
@@ -29,7 +34,7 @@ off-topic pairings keeping more than one item (the cue scorer's verdicts behind 
 turned away (own question CV and frozen, bank questions, calibration set), and the CV AUC of own versus
 off-topic.
 
-Run: .venv/bin/python bench/score_relevance.py [--llm] [--llm-compute] [--cache PATH]
+Run: .venv/bin/python bench/score_relevance.py [--cv-only] [--llm] [--llm-compute] [--cache PATH]
 """
 
 from __future__ import annotations
@@ -144,9 +149,10 @@ def question_lemmas(question: str) -> list[str]:
     return sorted(content_lemmas(parse([clean(question)])[0]))
 
 
-# --- measures: fit(background answer texts, their rubric) -> score(question, text) -----------------------------
+# --- measures: fit(background answer texts, reference questions) -> score(question, text) -----------------------
 
 Scorer = Callable[[str, str], float]
+Fit = Callable[[Sequence[str], Sequence[str]], Scorer]  # (texts fitted on, pool of reference questions) -> measure
 
 
 def fit_lex(docs: Sequence[str]) -> Scorer:
@@ -163,14 +169,20 @@ def fit_lex(docs: Sequence[str]) -> Scorer:
     return score
 
 
-def fit_lsa(docs: Sequence[str], questions: Sequence[str] = ()) -> Scorer:
+def fit_lsa(docs: Sequence[str], questions: Sequence[str] = (), pool: Sequence[str] = (), side: str = "") -> Scorer:
     """The product's meaning space (app/scoring/topic.fit) on `docs`, question lemmas weighted by their
-    specificity among `questions`; the background is standardised here."""
+    specificity among `questions`; the background is standardised here. With `side` "qz" or "qrank", the
+    question-side standardisation against the reference questions `pool` (topic.question_side) instead of the
+    cosine."""
     from app.scoring.topic import fit
 
-    space = fit([lemmas(d) for d in docs], {}, questions=[question_lemmas(q) for q in questions])
+    space = fit([lemmas(d) for d in docs], {}, questions=[question_lemmas(q) for q in questions],
+                pool={"": [question_lemmas(q) for q in pool]})
 
     def score(question: str, text: str) -> float:
+        if side:
+            qz, rank = space.question_side("", question_lemmas(question), lemmas(text))
+            return qz if side == "qz" else rank
         return space.relevance("", question_lemmas(question), lemmas(text))[0]
     return cache(score)
 
@@ -297,16 +309,33 @@ def threshold(own: np.ndarray, off: np.ndarray, rule: str) -> float:
     return float(cuts[int(np.argmax(ba))])
 
 
-def scorer_on(fit: Callable[[Sequence[str]], Scorer], corpus: Sequence[tuple[str, str, str, bool]], rid: str,
+# the bank's question kind whose questions are a rubric's reference pool (topic.question_side)
+BANK_KIND = {"design": "design", "concept": "technical"}
+
+
+def scorer_on(fit: Fit, corpus: Sequence[tuple[str, str, str, bool, str]], rid: str,
               fitted_roots: set[str], cv_roots: set[str], z: bool) -> Callable[[Pair], float]:
     """The measure fitted on the training repositories' originals except the held-out CV roots (those not in
-    `fitted_roots`); standardised (`z`) against the rubric's fitted originals."""
-    docs = [t for r, _, t, tr in corpus if tr and (r in fitted_roots or r not in cv_roots)]
-    base = fit(docs)
+    `fitted_roots`); standardised (`z`) against the rubric's fitted originals. The reference questions: the
+    bank's of the rubric's kind and the rubric's fitted originals' questions."""
+    docs = [t for r, _, t, tr, _ in corpus if tr and (r in fitted_roots or r not in cv_roots)]
+    kinds = bank_categories()[1]
+    pool = sorted({q for r, rub, _, tr, q in corpus if tr and rub == rid and r in fitted_roots}
+                  | {q for i, q in bank_questions().items() if kinds[i] == BANK_KIND[rid]})
+    base = fit(docs, pool)
     if not z:
         return lambda p: base(p.question, p.text)
-    s = standardised(base, [(r, t) for r, rub, t, tr in corpus if tr and rub == rid and r in fitted_roots])
+    s = standardised(base, [(r, t) for r, rub, t, tr, _ in corpus if tr and rub == rid and r in fitted_roots])
     return lambda p: s(p.question, p.text, p.root)  # type: ignore[call-arg]
+
+
+def measure_on(fit: Fit | tuple[Fit, Fit], corpus: Sequence[tuple[str, str, str, bool, str]], rid: str,
+               fitted_roots: set[str], cv_roots: set[str], z: bool) -> Callable[[Pair], float]:
+    """scorer_on, or for a pair of fits the sum of the first (standardised when `z`) and the second (as is)."""
+    if not isinstance(fit, tuple):
+        return scorer_on(fit, corpus, rid, fitted_roots, cv_roots, z)
+    a, b = (scorer_on(f, corpus, rid, fitted_roots, cv_roots, zz) for f, zz in zip(fit, (z, False), strict=True))
+    return lambda p: a(p) + b(p)
 
 
 def _count(pairs: Sequence[Pair], scores: Sequence[float], cut: float, kind: str, test: bool | None,
@@ -316,10 +345,13 @@ def _count(pairs: Sequence[Pair], scores: Sequence[float], cut: float, kind: str
     return f"{sum(got)}/{len(got)}"
 
 
-def evaluate(name: str, fit: Callable[[Sequence[str]], Scorer], pairs: Sequence[Pair],
-             corpus: Sequence[tuple[str, str, str, bool]], z: bool) -> dict[str, dict[str, str]]:
-    """Figures of one measure under both rules, per rubric. `corpus`: (root, rubric, text, train) of every
-    original (all rubrics), the text the measures are fitted on."""
+def evaluate(name: str, fit: Fit | tuple[Fit, Fit], pairs: Sequence[Pair],
+             corpus: Sequence[tuple[str, str, str, bool, str]], z: bool,
+             cv_only: bool = False) -> dict[str, dict[str, str]]:
+    """Figures of one measure under both rules, per rubric (with `cv_only`, no frozen-split figures). `corpus`:
+    (root, rubric, text, train, question) of every original (all rubrics), the text the measures are fitted on.
+    A pair of fits is their sum, the first standardised against the background answers (`z`), the second
+    not."""
     from sklearn.model_selection import GroupKFold
 
     rules = ("ba", "off90")
@@ -332,7 +364,7 @@ def evaluate(name: str, fit: Callable[[Sequence[str]], Scorer], pairs: Sequence[
         cut_oof: dict[str, dict[int, float]] = {r: {} for r in rules}
         for train_idx, _ in GroupKFold(n_splits=FOLDS).split(np.zeros(len(roots)), groups=roots):
             fitted = {roots[i] for i in train_idx}
-            f = scorer_on(fit, corpus, rid, fitted, set(roots), z)
+            f = measure_on(fit, corpus, rid, fitted, set(roots), z)
             scored = [(p, f(p)) for p in cv if p.root in fitted]
             own = np.array([s for p, s in scored if p.kind == "own"])
             off = np.array([s for p, s in scored if p.kind == "offtopic"])
@@ -341,7 +373,7 @@ def evaluate(name: str, fit: Callable[[Sequence[str]], Scorer], pairs: Sequence[
                     oof[k] = f(p)
                     for r in rules:
                         cut_oof[r][k] = threshold(own, off, r)
-        f_all = scorer_on(fit, corpus, rid, set(roots), set(roots), z)
+        f_all = measure_on(fit, corpus, rid, set(roots), set(roots), z)
         all_own = np.array([f_all(p) for p in cv if p.kind == "own"])
         all_off = np.array([f_all(p) for p in cv if p.kind == "offtopic"])
         a = auc(np.array([oof[k] for k, p in enumerate(cv) if p.kind == "own"]),
@@ -353,11 +385,14 @@ def evaluate(name: str, fit: Callable[[Sequence[str]], Scorer], pairs: Sequence[
             passed = {k: oof[k] >= cut_oof[r][k] for k in oof}
             cv_rej = [not passed[k] for k, p in enumerate(cv) if p.kind == "own"]
             cv_off = [passed[k] and p.kept > 1 for k, p in enumerate(cv) if p.kind == "offtopic"]
-            out.setdefault(rid, {})[f"{name} {r}"] = (
-                f"AUC {a:.2f}  CV off>1 {np.mean(cv_off):4.0%}  CV own rejected {np.mean(cv_rej):4.0%}  "
-                f"TEST off>1 {_count(held, held_scores, cut, 'offtopic', True, lambda p, ok: ok and p.kept > 1):>5}  "
-                f"TEST own rej {_count(held, held_scores, cut, 'own', True, lambda p, ok: not ok):>5}  "
-                f"bank rej {_count(held, held_scores, cut, 'bank', None, lambda p, ok: not ok):>5}  "
+            line = f"AUC {a:.2f}  CV off>1 {np.mean(cv_off):4.0%}  CV own rejected {np.mean(cv_rej):4.0%}  "
+            kept = _count(held, held_scores, cut, 'offtopic', True, lambda p, ok: ok and p.kept > 1)
+            test = (f"TEST off>1 {kept:>5}  "
+                    f"TEST own rej {_count(held, held_scores, cut, 'own', True, lambda p, ok: not ok):>5}  ")
+            # with cv_only, the bank pairings of training-side answers only
+            bank = _count(held, held_scores, cut, 'bank', False if cv_only else None, lambda p, ok: not ok)
+            out.setdefault(rid, {})[f"{name} {r}"] = line + ("" if cv_only else test) + (
+                f"bank rej {bank:>5}  "
                 f"calib rej {_count(held, held_scores, cut, 'calibration', None, lambda p, ok: not ok):>3}")
     return out
 
@@ -369,6 +404,8 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--cv-only", action="store_true", help="no frozen-split figures, and the bank pairings of "
+                    "training-side answers only (while choosing)")
     args = ap.parse_args()
     pairs = pairings()
     if args.llm_compute:
@@ -377,19 +414,25 @@ def main() -> int:
     examples = [e for e in build(rows, paths=("written",)) if e.how == "original"]
     train, _ = split(examples)
     train_ids = {e.id for e in train}
-    corpus = [(e.root, e.rubric, "\n\n".join(s.text for s in e.sentences), e.id in train_ids) for e in examples]
+    corpus = [(e.root, e.rubric, "\n\n".join(s.text for s in e.sentences), e.id in train_ids, e.question)
+              for e in examples]
     counts = {rid: {k: sum(p.rubric == rid and p.kind == k for p in pairs)
                     for k in ("own", "offtopic", "bank", "calibration")} for rid in RUBRICS}
     print(f"pairings: {counts}")
     bank_docs = list(bank_questions(talking_points=True).values())
     # the questions lemmas are weighed among: the training originals' and the bank's (as the training command)
     questions = sorted({p.question for p in pairs if p.kind == "own" and p.train} | set(bank_questions().values()))
-    measures: list[tuple[str, Callable[[Sequence[str]], Scorer]]] = [
-        ("lex", fit_lex), ("lsa", fit_lsa), ("lsa+bank", lambda docs: fit_lsa([*docs, *bank_docs])),
-        ("lsa+bank+qidf", lambda docs: fit_lsa([*docs, *bank_docs], questions))]
+    product: Fit = lambda docs, pool: fit_lsa([*docs, *bank_docs], questions)  # noqa: E731
+    measures: list[tuple[str, Fit | tuple[Fit, Fit]]] = [
+        ("lex", lambda docs, pool: fit_lex(docs)), ("lsa", lambda docs, pool: fit_lsa(docs)),
+        ("lsa+bank", lambda docs, pool: fit_lsa([*docs, *bank_docs])), ("lsa+bank+qidf", product),
+        ("lsa+bank+qidf_qz", lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qz")),
+        ("lsa+bank+qidf_qrank", lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qrank")),
+        ("lsa+bank+qidf_z+qz", (product, lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qz")))]
     if args.llm or args.llm_compute:
         cached = json.loads(args.cache.read_text())
-        measures += [("emb", lambda docs: fit_cached(cached, "emb")), ("pmi", lambda docs: fit_cached(cached, "pmi"))]
+        measures += [("emb", lambda docs, pool: fit_cached(cached, "emb")),
+                     ("pmi", lambda docs, pool: fit_cached(cached, "pmi"))]
         done = [p for p in pairs if key("p", p.question, p.text) in cached and key("e", p.text) in cached
                 and key("e", p.question) in cached]
         if len(done) < len(pairs):
@@ -398,13 +441,17 @@ def main() -> int:
             pairs = done
     table: dict[str, dict[str, str]] = {}
     for name, fit in measures:
-        for z in (False, True) if name != "pmi" else (False,):  # pmi_z would need every background pairing
-            for rid, lines in evaluate(name + ("_z" if z else ""), fit, pairs, corpus, z).items():
+        # pmi_z would need every background pairing; the question-side measures are standardised already (a sum
+        # is always the answer-side z plus the question-side one)
+        zs = (True,) if isinstance(fit, tuple) else (False,) if name == "pmi" or "_q" in name else (False, True)
+        for z in zs:
+            label = name if isinstance(fit, tuple) else name + ("_z" if z else "")
+            for rid, lines in evaluate(label, fit, pairs, corpus, z, args.cv_only).items():
                 table.setdefault(rid, {}).update(lines)
     for rid, lines in table.items():
         print(f"{rid}:")
         for n, line in lines.items():
-            print(f"  {n:12s} {line}")
+            print(f"  {n:22s} {line}")
     return 0
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.bank import load_bank
+from app.paths import question_bank_dir
 from app.scoring.learn import choose_threshold, deletion_balanced_accuracy
 from app.scoring.model import default_model
 from app.scoring.rubrics import default_rubrics
 from app.scoring.sentences import split_text
 from app.scoring.topic import fit, from_json
 from app.scoring.trained import answer_on_topic
-from tests.sample_answers import LEAKAGE
+from tests.sample_answers import FEED, LEAKAGE
 
 DOCS = [
     ["auc", "threshold", "positive", "rate", "curve"], ["roc", "auc", "threshold", "classifier"],
@@ -35,6 +37,29 @@ def test_the_space_is_deterministic_and_round_trips_through_json() -> None:
     assert a.to_json() == b.to_json()
     back = from_json(a.to_json())
     assert back.relevance("concept", ["auc"], ["threshold"]) == a.relevance("concept", ["auc"], ["threshold"])
+
+
+def test_the_question_side_compares_the_answer_with_the_other_questions_of_the_pool() -> None:
+    pool = {"concept": [["auc"], ["dropout"], ["forest"], ["bagging", "tree"]]}
+    space = fit(DOCS, {"concept": DOCS[:4]}, dims=3, pool=pool)
+    own = space.question_side("concept", ["dropout"], ["dropout", "neuron", "layer"])
+    other = space.question_side("concept", ["auc"], ["dropout", "neuron", "layer"])
+    # closer to the question asked than to the pool's others (the pool's copy of it left out) vs. to another one
+    assert own[1] == 1.0 and other[1] < 0.5 and own[0] > 0 > other[0]
+    assert from_json(space.to_json()).question_side("concept", ["auc"], ["dropout"]) == \
+        space.question_side("concept", ["auc"], ["dropout"])
+    assert space.question_side("star", ["auc"], ["dropout"]) == (0.0, 0.0)  # no pool: no opinion
+    assert "pool" not in fit(DOCS, {"concept": DOCS[:4]}, dims=3).to_json()
+
+
+def test_the_committed_design_gate_sees_which_bank_question_an_answer_is_closer_to() -> None:
+    # A news-feed design shares generic design words with the fraud question; the gate without the question
+    # side let it through for 18 of the bank's 24 design questions, fraud detection among them (now 8, README).
+    bank = load_bank(question_bank_dir()).questions
+    design, sentences = default_rubrics()["design"], split_text(FEED)[0]
+    assert "design" in default_model().topic.pool  # type: ignore[union-attr]
+    assert not answer_on_topic(design, sentences, bank["sd-fraud-detection"].text)
+    assert answer_on_topic(design, sentences, bank["sd-news-feed"].text)
 
 
 def test_deletions_count_as_half_of_the_absent_class_when_thresholds_are_chosen() -> None:

@@ -8,6 +8,10 @@ thresholds and true positive rates that never says "AUC". The relevance of an an
 cosine of their projections, standardised against the same question's cosine with the rubric's background
 answers (training answers to other questions; `z`): how much better this answer fits the question than answers
 to other questions do, which does not depend on how many words the question has or how generic they are.
+`question_side` standardises on the other side (a hubness or CSLS-style correction): the answer's cosine with
+the question against its cosines with a fixed pool of reference questions of the rubric's kind (Viva's bank
+questions and the training questions, stored like the background answers): an answer about news-feed ranking
+given to "Design a fraud detection system" is closer to the pool's feed question than to the one asked.
 
 At scoring time this is a few dictionary look-ups and dot products over the lemmas spaCy has already found;
 numpy only (the fit uses scikit-learn). bench/score_relevance.py compares it with the lexical overlap and with
@@ -19,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,6 +31,7 @@ DIMS = 32
 MIN_DF = 2
 DIGITS = 4  # vectors are stored as whole ten-thousandths, one space-separated string per lemma or answer
 SCALE = 10 ** DIGITS
+SAME_QUESTION = 0.99  # a pool question this close to the one asked is that question (question_side)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class TopicSpace:
     # lemma -> inverse document frequency among questions: "design", "system" or "explain" say little about
     # which question it is, "fraud" says a lot (a lemma in no question weighs as one in a single question)
     question_idf: dict[str, float] = field(default_factory=dict)
+    pool: dict[str, np.ndarray] = field(default_factory=dict)  # rubric -> unit vectors of reference questions (rows)
 
     def vector(self, lemmas: Iterable[str], question: bool = False) -> np.ndarray:
         """The unit projection of a bag of lemmas (zero when none is in the vocabulary); a `question`'s lemmas
@@ -74,10 +80,35 @@ class TopicSpace:
             return cos, 0.0, 0.0
         return cos, _z(cos, back @ q), _z(float(t @ a), back @ t)
 
+    def question_side(self, rubric_id: str, question: Iterable[str], answer: Iterable[str]) -> tuple[float, float]:
+        """(standardised, rank share) of the answer's cosine with the question among its cosines with the
+        rubric's pool of reference questions, leaving out the pool's copies of the question itself (cosine
+        SAME_QUESTION or more): how much closer the answer is to this question than to other questions, and
+        the share of those it is less close to. Zeros when either side has no known lemma or the pool has
+        fewer than two other questions."""
+        q, a = self.vector(question, question=True), self.vector(answer)
+        pool = self.pool.get(rubric_id)
+        if pool is None or not q.any() or not a.any():
+            return 0.0, 0.0
+        others = pool[pool @ q < SAME_QUESTION]
+        if len(others) < 2:
+            return 0.0, 0.0
+        cos, theirs = float(q @ a), others @ a
+        return _z(cos, theirs), float(np.mean(theirs < cos))
+
+    def with_pool(self, pool: Mapping[str, Sequence[Sequence[str]]]) -> TopicSpace:
+        """The same space with each rubric's `pool` of reference questions (lists of lemmas) projected as
+        questions (question_side), stored as the file holds them."""
+        vectors = {r: np.array([v for v in (self.vector(q, question=True) for q in qs) if v.any()])
+                   for r, qs in pool.items()}
+        return replace(self, pool={r: np.round(m * SCALE) / SCALE for r, m in vectors.items()})
+
     def to_json(self) -> dict[str, object]:
         return {"idf": self.idf, "question_idf": self.question_idf, "scale": SCALE,
                 "terms": {w: _encode(v) for w, v in self.terms.items()},
-                "background": {r: [_encode(row) for row in m] for r, m in sorted(self.background.items())}}
+                "background": {r: [_encode(row) for row in m] for r, m in sorted(self.background.items())},
+                **({"pool": {r: [_encode(row) for row in m] for r, m in sorted(self.pool.items())}}
+                   if self.pool else {})}
 
 
 def _z(x: float, others: np.ndarray) -> float:
@@ -98,14 +129,17 @@ def from_json(doc: Mapping[str, object]) -> TopicSpace:
     terms = {str(k): _decode(v, scale) for k, v in doc["terms"].items()}  # type: ignore[attr-defined]
     back = {str(r): np.array([_decode(row, scale) for row in m]) for r, m in doc["background"].items()}  # type: ignore[attr-defined]
     question_idf = {str(k): float(v) for k, v in doc.get("question_idf", {}).items()}  # type: ignore[attr-defined]
-    return TopicSpace(idf, terms, back, question_idf)
+    pool = {str(r): np.array([_decode(row, scale) for row in m]) for r, m in doc.get("pool", {}).items()}  # type: ignore[attr-defined]
+    return TopicSpace(idf, terms, back, question_idf, pool)
 
 
 def fit(documents: Sequence[Sequence[str]], background: Mapping[str, Sequence[Sequence[str]]],
-        dims: int = DIMS, questions: Sequence[Sequence[str]] = ()) -> TopicSpace:
+        dims: int = DIMS, questions: Sequence[Sequence[str]] = (),
+        pool: Mapping[str, Sequence[Sequence[str]]] | None = None) -> TopicSpace:
     """A space fitted on `documents` (each a list of lemmas, with repeats), with each rubric's `background`
-    answers (lists of lemmas) projected into it and the lemmas' specificity among `questions`. Deterministic
-    (sorted vocabulary, fixed random state)."""
+    answers (lists of lemmas) projected into it, the lemmas' specificity among `questions`, and each rubric's
+    `pool` of reference questions (lists of lemmas) projected as questions. Deterministic (sorted vocabulary,
+    fixed random state)."""
     from scipy.sparse import csr_matrix
     from sklearn.decomposition import TruncatedSVD
 
@@ -133,4 +167,4 @@ def fit(documents: Sequence[Sequence[str]], background: Mapping[str, Sequence[Se
     question_idf = {w: round(math.log((1 + len(questions)) / (1 + c)) + 1, DIGITS) for w, c in sorted(qdf.items())}
     space = TopicSpace(idf, terms, {}, question_idf)
     back = {r: np.round(np.array([space.vector(d) for d in docs]) * SCALE) / SCALE for r, docs in background.items()}
-    return TopicSpace(idf, terms, back, question_idf)
+    return TopicSpace(idf, terms, back, question_idf).with_pool(pool or {})

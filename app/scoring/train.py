@@ -5,11 +5,11 @@ the repositories outside the frozen test split only (tests/data/answers/split.js
 chosen by grouped cross-validation on those repositories (bench/score_eval.py prints the figures, and the
 frozen-split ones). Per rubric item: a sentence classifier trained on on-topic answers (app/scoring/learn.py).
 Per rubric, an answer-level on-topic gate trained on the answers given to their own question versus to another
-one: for design and concept over the relevance features (judging only answers with at least as much vocabulary
-of their own as the off-topic pairings it learned from, GATE_FLOOR_PERCENTILE), for STAR over how much of the
-answer is told as a story (versus design and concept answers given to behavioural questions). Per rubric,
-DEFAULTS records which scorer `score_answer` uses. `--check` retrains in memory and fails if the committed file
-differs: the file is reproducible from the data and the code.
+one: for design and concept over the relevance features (model.RELEVANCE_GATES; judging only answers with at
+least as much vocabulary of their own as the off-topic pairings it learned from, GATE_FLOOR_PERCENTILE), for
+STAR over how much of the answer is told as a story (versus design and concept answers given to behavioural
+questions). Per rubric, DEFAULTS records which scorer `score_answer` uses. `--check` retrains in memory and fails
+if the committed file differs: the file is reproducible from the data and the code.
 """
 
 from __future__ import annotations
@@ -28,7 +28,16 @@ from sklearn.feature_extraction import DictVectorizer
 
 from app.scoring.corpus import DATA_DIR, Example, build, load_rows, split
 from app.scoring.learn import ItemFit, Rows, fit_item
-from app.scoring.model import FORMAT, featurize, foreign_lemmas, gate_features, gate_names, model_path, select
+from app.scoring.model import (
+    FORMAT,
+    QUESTION_SIDE,
+    featurize,
+    foreign_lemmas,
+    gate_features,
+    gate_names,
+    model_path,
+    select,
+)
 from app.scoring.nlp import parse
 from app.scoring.rubrics import Rubric, default_rubrics
 from app.scoring.syntax import clean, content_lemmas, idf_table
@@ -126,17 +135,34 @@ def bank_texts() -> list[str]:
     return ["\n".join([q.text, *q.talking_points]) for _, q in sorted(bank.questions.items())]
 
 
+def bank_questions_of(kind: str) -> list[str]:
+    """The texts of Viva's bank questions of one kind (design, technical)."""
+    from app.bank import load_bank
+    from app.paths import question_bank_dir
+
+    return [q.text for _, q in sorted(load_bank(question_bank_dir()).questions.items()) if q.kind == kind]
+
+
+# the bank's question kind whose questions, with the training questions of the rubric, are its reference pool
+# (topic.question_side), where the rubric's gate uses the question-side features (model.QUESTION_SIDE)
+POOL_KIND = {"design": "design", "concept": "technical"}
+
+
 def topic_from(examples: Sequence[Example]) -> TopicSpace:
     """The meaning space (app/scoring/topic.py) fitted on the written originals of `examples` (every rubric) and
-    the question bank, with each design and concept original as its rubric's background, and the specificity of
-    lemmas among the originals' and the bank's questions."""
+    the question bank, with each design and concept original as its rubric's background, the specificity of
+    lemmas among the originals' and the bank's questions, and as the reference pool of a rubric whose gate
+    looks at the question side, its originals' questions and the bank's questions of its kind."""
     originals = [e for e in examples if e.how == "original" and e.path == "written"]
     bags = [_lemma_bag([s.text for s in e.sentences if not s.label]) for e in originals]
     bank = [_lemma_bag(t.split("\n")) for t in bank_texts()]
     background = {rid: [b for e, b in zip(originals, bags, strict=True) if e.rubric == rid]
                   for rid in ("design", "concept")}
     questions = sorted({e.question for e in originals} | {t.split("\n")[0] for t in bank_texts()})
-    return fit_topic([*bags, *bank], background, questions=[_lemma_bag([q]) for q in questions])
+    pool = {rid: [_lemma_bag([q]) for q in sorted({e.question for e in originals if e.rubric == rid}
+                                                  | set(bank_questions_of(kind)))]
+            for rid, kind in POOL_KIND.items() if set(QUESTION_SIDE) & set(gate_names(rid))}
+    return fit_topic([*bags, *bank], background, questions=[_lemma_bag([q]) for q in questions], pool=pool)
 
 
 def featurised(rubric: Rubric, examples: Sequence[Example], idf: dict[str, float], idf_default: float,
