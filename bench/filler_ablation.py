@@ -1,7 +1,7 @@
 """Which filled-pause rules earn their place: every rule on and off, on every speech set the project has.
 
     .venv/bin/python bench/filler_ablation.py [--model whisper-tiny.en] [--cache /tmp/viva-ablation]
-        [--clips 8] [--seconds 25] [--threads 1] [--boot 1000]
+        [--clips 8] [--seconds 25] [--threads 1] [--boot 1000] [--min-segment S] [--tail-split S]
 
 Sets: the recorded clips (tests/data/speech, the same files as ../shared/data/speech-dev, with their verbatim
 references), and espeak-ng answers made by bench/synth_speech.py: several voices and rates; disfluent
@@ -54,6 +54,7 @@ BASES = {
     "merge plain+sentence": (PLAIN, SENTENCE),
     "merge plain+list": (PLAIN, LISTED),
     "merge plain+sentence(beam 5)": (PLAIN, replace(SENTENCE, beam=5)),
+    "merge plain(beam 1)+sentence": (replace(PLAIN, beam=1), SENTENCE),
     # the two passes fed the same samples, so that they share one encoder run: the sentence pass through the
     # plain pass's voice filter, or both without it
     "merge plain+sentence(vad)": (PLAIN, replace(SENTENCE, vad=True)),
@@ -156,9 +157,14 @@ def main() -> int:
     ap.add_argument("--sets", nargs="*", default=None, help="only these sets")
     ap.add_argument("--variants", nargs="*", default=None, help="only these recipes (names as printed)")
     ap.add_argument("--min-segment", type=float, default=None, help="try another MIN_SEGMENT_S")
+    ap.add_argument("--tail-split", type=float, default=None,
+                    help="try another TAIL_SPLIT_S (0: the last segment is never cut at its last pause)")
     args = ap.parse_args()
     if args.min_segment is not None:
         segments.MIN_SEGMENT_S = args.min_segment
+    if args.tail_split is not None:
+        segments.TAIL_SPLIT_S = args.tail_split or None
+    print(f"segments: MIN_SEGMENT_S {segments.MIN_SEGMENT_S}, TAIL_SPLIT_S {segments.TAIL_SPLIT_S}")
     sets = {"recorded": load_clips(ROOT / "tests/data/speech")}
     for name, (seed, variations) in SYNTH_SETS.items():
         sets[name] = synth_set(args.cache / name, seed, variations, args.clips, args.seconds)

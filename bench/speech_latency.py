@@ -1,17 +1,21 @@
 """How soon words appear while the user speaks, how fast the transcript is ready after the stop, and what
 transcription costs.
 
-    .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--threads 2] [--rtf-seconds 60] [--repeats 5]
+    .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--answers 1] [--threads 2] [--rtf-seconds 60]
+        [--repeats 5] [--live-only] [--speculate-after S] [--tail-split S]
 
-For each length, an answer is synthesised with espeak-ng and streamed at real-time pace through the same
-recorder -> streaming transcription path the app uses, once with live words (draft decodes of the open
-segment) and once without. Printed: the partial-word cadence (the longest and the median wait between two
-updates of the live words while speaking, counting the wait from the first word to the stop), the time from
-the stop to the full transcript, and whether the two runs gave the same final words. Then the real-time
-factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain faster-whisper on the same
-audio: the two are run in turn (alternating which goes first) `--repeats` times, and the median ratio is
-printed with its range, the encoder windows Viva ran and reused, and the load average; then peak memory
-(max RSS). `--lengths` with no value skips the streaming part, `--repeats 0` the cost part.
+For each length, `--answers` answers are synthesised with espeak-ng (each ends with a 0.3-0.9 s pause, then
+the stop) and streamed at real-time pace through the same recorder -> streaming transcription path the app
+uses, once with live words (draft decodes of the open segment, speculation) and once without (not with
+`--live-only`). Printed per answer: the length of its last segment (what is left to transcribe at the stop
+unless speculation did it), the partial-word cadence (the longest and the median wait between two updates of
+the live words while speaking, counting the wait from the first word to the stop), the time from the stop to
+the full transcript, and whether the two runs gave the same final words; then the median and longest stop ->
+text over the answers. `--speculate-after` and `--tail-split` try other streaming/segmentation settings.
+Then the real-time factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain
+faster-whisper on the same audio: the two are run in turn (alternating which goes first) `--repeats` times,
+and the median ratio is printed with its range, the encoder windows Viva ran and reused, and the load
+average; then peak memory (max RSS). `--lengths` with no value skips the streaming part, `--repeats 0` the cost part.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from app.domain import Word  # noqa: E402
 from app.modelstore import load_manifest, require  # noqa: E402
 from app.practice import analyze_file  # noqa: E402
 from app.recorder import FileRecorder  # noqa: E402
+from app.speech import segments, streaming  # noqa: E402
+from app.speech.segments import cut_points  # noqa: E402
 from app.speech.streaming import StreamingTranscription  # noqa: E402
 from app.speech.transcribe import WhisperTranscriber  # noqa: E402
 from bench.synth_speech import synth_answer  # noqa: E402
@@ -84,31 +90,53 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rtf-seconds", type=float, default=60.0)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--answers", type=int, default=1, help="answers (seeds) per length")
+    ap.add_argument("--live-only", action="store_true", help="stream once, with live words (not also without)")
+    ap.add_argument("--speculate-after", type=float, default=None,
+                    help="try another streaming.SPECULATE_AFTER_S (trailing silence before the tail is speculated)")
+    ap.add_argument("--tail-split", type=float, default=None,
+                    help="try another segments.TAIL_SPLIT_S (0: the last segment is never cut at its last pause)")
     args = ap.parse_args()
+    if args.speculate_after is not None:
+        streaming.SPECULATE_AFTER_S = args.speculate_after
+    if args.tail_split is not None:
+        segments.TAIL_SPLIT_S = args.tail_split or None
+    print(f"SPECULATE_AFTER_S {streaming.SPECULATE_AFTER_S}, TAIL_SPLIT_S {segments.TAIL_SPLIT_S}")
     tiny = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]), cpu_threads=args.threads)
     tiny.load()
     print(f"after loading tiny.en: max RSS {max_rss_mb():.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         print(f"\nlive words and stop -> full transcript (Viva's method, tiny.en, {args.threads} threads)")
-        print(f"{'answer':>7} {'live':>5} {'updates':>7} {'longest wait':>12} {'median':>7} {'stop->text':>10} "
-              f"{'same words':>10} {'segments/drafts/reused':>22}")
+        print(f"{'answer':>7} {'last seg':>8} {'live':>5} {'updates':>7} {'longest wait':>12} {'median':>7} "
+              f"{'stop->text':>10} {'same words':>10} {'segments/drafts/reused':>22}")
+        stops: dict[bool, list[float]] = {True: [], False: []}
         for length in args.lengths:
-            audio, _ = synth_answer(random.Random(int(length)), length, work, filler_rate=0.3)
-            path = work / f"answer_{int(length)}.wav"
-            sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
-            results = {}
-            for live in (True, False):
-                results[live] = stream(path, tiny, live, work)
-            for live, (updates, stop_s, _, counts) in results.items():
-                end = len(audio) / SAMPLE_RATE
-                marks = [u for u in updates if u <= end]
-                gaps = sorted(b - a for a, b in zip(marks, [*marks[1:], end], strict=True)) if marks else []
-                longest = f"{gaps[-1]:.1f} s" if gaps else "-"
-                median = f"{gaps[len(gaps) // 2]:.1f} s" if gaps else "-"
-                same = results[True][2] == results[False][2]
-                print(f"{end:>6.0f}s {'on' if live else 'off':>5} {len(marks):>7} {longest:>12} {median:>7} "
-                      f"{stop_s:>9.2f}s {str(same):>10} {counts:>22}", flush=True)
+            for k in range(args.answers):
+                seed = int(length) if k == 0 else int(length) * 1000 + k
+                audio, _ = synth_answer(random.Random(seed), length, work, filler_rate=0.3)
+                path = work / f"answer_{seed}.wav"
+                sf.write(str(path), audio, SAMPLE_RATE, subtype="PCM_16")
+                speech = [c.end for c in cut_points(audio) if c.speech]
+                last = (speech[-1] - (speech[-2] if len(speech) > 1 else 0)) / SAMPLE_RATE if speech else 0.0
+                results = {}
+                for live in (True,) if args.live_only else (True, False):
+                    results[live] = stream(path, tiny, live, work)
+                for live, (updates, stop_s, _, counts) in results.items():
+                    end = len(audio) / SAMPLE_RATE
+                    marks = [u for u in updates if u <= end]
+                    gaps = sorted(b - a for a, b in zip(marks, [*marks[1:], end], strict=True)) if marks else []
+                    longest = f"{gaps[-1]:.1f} s" if gaps else "-"
+                    median = f"{gaps[len(gaps) // 2]:.1f} s" if gaps else "-"
+                    same = results[True][2] == results[False][2] if False in results else "-"
+                    stops[live].append(stop_s)
+                    print(f"{end:>6.0f}s {last:>7.1f}s {'on' if live else 'off':>5} {len(marks):>7} {longest:>12} "
+                          f"{median:>7} {stop_s:>9.2f}s {str(same):>10} {counts:>22}   load "
+                          f"{os.getloadavg()[0]:.2f}", flush=True)
+        for live, values in stops.items():
+            if len(values) > 1:
+                print(f"stop -> text, live words {'on' if live else 'off'}: median {statistics.median(values):.2f} s, "
+                      f"longest {max(values):.2f} s over {len(values)} answers")
         print(f"max RSS so far {max_rss_mb():.0f} MB")
 
         audio, _ = synth_answer(random.Random(7), args.rtf_seconds, work, filler_rate=0.3)
