@@ -8,7 +8,8 @@ Per rubric (STAR, design, concept), from the labelled answers in tests/data/answ
   cross-validated figure): macro balanced accuracy of the written and the spoken variants with bootstrap 95%
   intervals over original answers, the share of deleted components still called present, and of off-topic
   pairings keeping more than one item; the same for the cue scorer behind the trained on-topic gate (its
-  out-of-fold verdicts); then the choice these figures make (score_common.choose; no gated scorer while the
+  out-of-fold verdicts), and the cue scorer with each item also confirmed by the trained classifier's out-of-fold
+  verdict ("cues+trained"); then the choice these figures make (score_common.choose; no gated scorer while the
   committed gate turns away genuine calibration answers that have items) beside the one recorded in
   app/scoring/train.DEFAULTS;
 - the frozen test split (whole repositories, tests/data/answers/split.json) through the real scoring path,
@@ -26,6 +27,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +151,21 @@ def calibration_rejections(rid: str) -> tuple[str, int]:
     return f"{len(out)} of {len(mine)}", sum(any(a.labels.values()) for a in out)
 
 
+def calibration_vetoes(rid: str) -> tuple[int, int]:
+    """Of the built-in calibration set's items labelled present that the gated cue scorer finds, how many the
+    committed item classifiers do not confirm (scorer.score_cues `confirm`), and of how many."""
+    from app.scoring.selfcheck import load_calibration
+
+    vetoed = found = 0
+    for a in (a for a in load_calibration() if a.rubric == rid):
+        gated = {v.id: v.present for v in score_cues(rid, a.question, text=a.answer, gate=True).items}
+        confirmed = {v.id: v.present for v in score_cues(rid, a.question, text=a.answer, gate=True,
+                                                         confirm=True).items}
+        found += sum(bool(lab and gated[i]) for i, lab in a.labels.items())
+        vetoed += sum(bool(lab and gated[i] and not confirmed[i]) for i, lab in a.labels.items())
+    return vetoed, found
+
+
 BANK_PAIRS = Path(__file__).resolve().parent / "score_bank_pairs.json"
 # The most genuine answers to a bank question a default's gate may turn away: as many as the off-topic answers a
 # default may let keep more than one item (score_common.OFFTOPIC_MAX).
@@ -251,6 +268,8 @@ def main() -> int:
                       "cues": figures(cue_v, mine)}
         if not gate.all():
             candidates["cues+gate"] = figures({i: v & gate for i, v in cue_v.items()}, mine)
+            # each item also confirmed by the trained classifier's out-of-fold verdict (scorer.score_cues confirm)
+            candidates["cues+trained"] = figures({i: v & items[i] & gate for i, v in cue_v.items()}, mine)
         for name, f in candidates.items():
             print(f"  CV {name:9s} {f.line()}")
         allowed = candidates
@@ -270,6 +289,11 @@ def main() -> int:
             if with_items or bank_out > BANK_REJECT_MAX * bank_n:
                 # it would cost genuine answers their items: no gated scorer (the trained one is gated too)
                 allowed = {"cues": candidates["cues"]}
+            vetoed, found = calibration_vetoes(rid)
+            print(f"  the committed item classifiers veto {vetoed} of the {found} calibration items labelled present "
+                  "that the gated cue scorer finds (cues+trained)")
+            if vetoed:  # they would cost genuine answers items, as a gate turning them away would
+                allowed = {n: f for n, f in allowed.items() if n != "cues+trained"}
         choice = choose(allowed)
         print(f"  CV choice: {choice}; recorded in train.DEFAULTS: {DEFAULTS[rid]}"
               + ("" if choice == DEFAULTS[rid] else "  <- differs: update DEFAULTS and retrain"))
@@ -278,7 +302,9 @@ def main() -> int:
             print(f"  TEST default ({DEFAULTS[rid]})  {figures(path_verdicts(held, score_answer), held).line()}  "
                   f"({len({e.root for e in held})} originals)")
         if args.other and not args.cv_only:
-            for name, score in (("trained", score_trained), ("cues", score_cues)):
+            for name, score in (("trained", score_trained), ("cues", score_cues),
+                                ("cues+gate", partial(score_cues, gate=True)),
+                                ("cues+trained", partial(score_cues, gate=True, confirm=True))):
                 if name != DEFAULTS[rid]:
                     print(f"  TEST {name} (not the default)  {figures(path_verdicts(held, score), held).line()}")
         if args.ablation:

@@ -7,16 +7,16 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.scoring.corpus import with_deletions, written
+from app.scoring.corpus import load_rows, with_deletions, written
 from app.scoring.guard import grader_text_span
 from app.scoring.llm_say import HIGH, LOW
-from app.scoring.model import default_model
+from app.scoring.model import GATED, default_model
 from app.scoring.rubrics import Rubric, default_rubrics
 from app.scoring.scorer import score_answer, score_cues
 from app.scoring.sentences import Sentence, split_text
 from app.scoring.train import DEFAULTS
 from app.scoring.train import main as train_main
-from app.scoring.trained import score_trained, scorer_for, sentence_probabilities
+from app.scoring.trained import gate_and_items, score_trained, scorer_for, sentence_probabilities
 from tests.sample_answers import FEED, LEAKAGE
 
 CONCEPT = ("Batch normalisation is a technique that rescales each layer's inputs to zero mean and unit variance over "
@@ -87,8 +87,26 @@ def test_each_rubric_uses_the_scorer_recorded_by_the_training_command() -> None:
                                   ("design", "Design a feed.", FEED)):
         got = score_answer(rid, question, text=answer)
         want = score_trained(rid, question, text=answer) if DEFAULTS[rid] == "trained" else \
-            score_cues(rid, question, text=answer, gate=DEFAULTS[rid] == "cues+gate")
+            score_cues(rid, question, text=answer, gate=DEFAULTS[rid] in GATED, confirm=DEFAULTS[rid] == "cues+trained")
         assert got == want
+
+
+def test_a_cue_verdict_the_trained_classifier_does_not_confirm_is_not_kept() -> None:
+    """The "cues+trained" scorer (measured by bench/score_eval.py, not a default: train.DEFAULTS says why): an item
+    the cue patterns find stays present only where the item's classifier also finds it. A licensed training answer
+    that compares cloud services says "baseline" without proposing one (labelled absent): the cues call the
+    baseline present, the classifier does not."""
+    row = next(r for r in load_rows() if r["id"] == "g2-des-swamy-akscompare")
+    assert row["labels"]["baseline"] is False
+    cues = {v.id: v for v in score_cues("design", row["question"], text=row["answer"], gate=True).items}
+    got = {v.id: v for v in score_cues("design", row["question"], text=row["answer"], gate=True, confirm=True).items}
+    assert cues["baseline"].present and not got["baseline"].present and not got["baseline"].evidence
+    sentences = split_text(row["answer"], grader_text_span)[0]
+    _, found = gate_and_items(default_rubrics()["design"], sentences, row["question"])
+    for item, verdict in got.items():  # every other verdict is the cue scorer's, confirmed
+        assert verdict.present == (cues[item].present and item in found)
+        if verdict.present:
+            assert verdict.evidence == cues[item].evidence
 
 
 @pytest.mark.parametrize(("question", "answer"), [
@@ -111,7 +129,8 @@ def test_an_explanation_or_a_design_given_to_a_behavioural_question_keeps_at_mos
 ])
 def test_the_relevance_gate_turns_away_an_answer_to_another_question_only(
         rubric: str, other: str, own: str, answer: str) -> None:
-    # The default for these rubrics (train.DEFAULTS "cues+gate"); the README says how often it errs either way.
+    # The cue scorer behind the gate (train.DEFAULTS: concept "cues+gate", design "cues+trained", which also asks
+    # the item classifiers); the README says how often it errs either way.
     assert sum(v.present for v in score_cues(rubric, other, text=answer, gate=True).items) <= 1
     gated, plain = score_cues(rubric, own, text=answer, gate=True), score_cues(rubric, own, text=answer)
     assert [(v.id, v.present) for v in gated.items] == [(v.id, v.present) for v in plain.items]

@@ -36,8 +36,10 @@ from app.scoring.topic import from_json as topic_from_json
 MODEL_FILE = "structure_model.json"
 FORMAT = 2
 # What a rubric's `default` may name: the trained model; the cue scorer; the cue scorer behind the trained
-# on-topic gate (an answer the gate finds off topic shows no item).
-SCORERS = ("trained", "cues", "cues+gate")
+# on-topic gate (an answer the gate finds off topic shows no item); the same with each of its items confirmed by
+# the trained model (present only where the item classifier also finds it in some sentence).
+SCORERS = ("trained", "cues", "cues+gate", "cues+trained")
+GATED = ("cues+gate", "cues+trained")  # the cue scorers that need the rubric's trained gate
 
 
 def model_path() -> Path:

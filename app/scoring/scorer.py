@@ -26,10 +26,10 @@ from app.scoring.cues import CueHit, sentence_scores
 from app.scoring.guard import grader_text_span
 from app.scoring.llm import Judge, prompt_version, trust_for
 from app.scoring.llm_say import HIGH, LLM_SHIFT, LOW, MAX_CANDIDATES, THRESHOLD, judged
-from app.scoring.model import default_model
+from app.scoring.model import GATED, default_model
 from app.scoring.rubrics import Rubric, RubricItem, default_rubrics
 from app.scoring.sentences import split_text, split_words
-from app.scoring.trained import answer_on_topic, score_trained, scorer_for
+from app.scoring.trained import gate_and_items, score_trained, scorer_for
 
 __all__ = ["HIGH", "LLM_SHIFT", "LOW", "MAX_CANDIDATES", "THRESHOLD", "follow_up", "score_answer", "score_cues"]
 MAX_EVIDENCE = 2
@@ -55,21 +55,26 @@ def score_answer(rubric_id: str, question: str, *, words: Sequence[Word] | None 
     if choice == "trained":
         return score_trained(rubric_id, question, words=words, text=text, judge=judge, rubrics=rubrics)
     return score_cues(rubric_id, question, words=words, text=text, judge=judge, rubrics=rubrics,
-                      gate=choice == "cues+gate")
+                      gate=choice in GATED, confirm=choice == "cues+trained")
 
 
 def score_cues(rubric_id: str, question: str, *, words: Sequence[Word] | None = None, text: str | None = None,
                judge: Judge | None = None, rubrics: dict[str, Rubric] | None = None,
-               gate: bool = False) -> RubricResult:
+               gate: bool = False, confirm: bool = False) -> RubricResult:
     """Score a spoken (`words`) or written (`text`) answer against one rubric with the cue scorer; with `gate`,
-    behind the trained on-topic gate (an answer it finds off topic shows no item and the judge is not asked)."""
+    behind the trained on-topic gate (an answer it finds off topic shows no item and the judge is not asked);
+    with `confirm` also, an item stays present only where the trained item classifier finds it in some sentence
+    too (its evidence is still the sentences the cues scored above the threshold)."""
     rubric = (rubrics or default_rubrics())[rubric_id]
     guard = grader_text_span
     sentences, touched = split_words(words, guard) if words is not None else split_text(text or "", guard)
     hits = sentence_scores(rubric, sentences, question)
-    on_topic = not gate or answer_on_topic(rubric, sentences, question)
+    on_topic, found = gate_and_items(rubric, sentences, question) if gate or confirm else (True, set())
+    on_topic = on_topic or not gate
     if not on_topic:
         hits = {item.id: [] for item in rubric.items}
+    elif confirm:
+        hits = {item: h if item in found else [] for item, h in hits.items()}
     t0 = time.perf_counter()
     adjusted, calls = judged(judge, rubric, question, hits, on_topic)
     llm_s = time.perf_counter() - t0
@@ -86,7 +91,7 @@ def score_cues(rubric_id: str, question: str, *, words: Sequence[Word] | None = 
     if judge is not None:
         model["trust"] = round(sum(trust_for(judge, rubric.id, it.id) for it in rubric.items) / len(rubric.items), 3)
     version = f"rubrics-v{rubric.version}/{prompt_version() if judge else 'cues-only'}"
-    if gate:  # the gate's weights decide too: the result records the structure model's stamp
+    if gate or confirm:  # the trained weights decide too: the result records the structure model's stamp
         model["structure"] = default_model().stamp
         version = f"rubrics-v{rubric.version}/{model['structure']}/{prompt_version() if judge else 'cues-only'}"
     return RubricResult(

@@ -25,7 +25,7 @@ from app.domain import ItemVerdict, RubricResult, Word
 from app.scoring.guard import grader_text_span
 from app.scoring.llm import Judge, prompt_version, trust_for
 from app.scoring.llm_say import THRESHOLD, judged
-from app.scoring.model import StructureModel, default_model
+from app.scoring.model import GATED, StructureModel, default_model
 from app.scoring.rubrics import Rubric, default_rubrics
 from app.scoring.sentences import Sentence, split_text, split_words
 
@@ -44,14 +44,24 @@ def scorer_for(rubric: Rubric, model: StructureModel | None = None) -> str:
     if {it.id for it in rubric.items} != set(model.items.get(rubric.id, {})):
         return "cues"
     choice = model.defaults.get(rubric.id, "cues")
-    return "cues" if choice == "cues+gate" and rubric.id not in model.gates else choice
+    return "cues" if choice in GATED and rubric.id not in model.gates else choice
 
 
 def answer_on_topic(rubric: Rubric, sentences: Sequence[Sentence], question: str,
                     model: StructureModel | None = None) -> bool:
     """The trained on-topic gate alone: whether the answer is about `question` (True where `rubric` has none)."""
+    return gate_and_items(rubric, sentences, question, model)[0]
+
+
+def gate_and_items(rubric: Rubric, sentences: Sequence[Sentence], question: str,
+                   model: StructureModel | None = None) -> tuple[bool, set[str]]:
+    """The trained model on an answer in one go: whether its gate finds the answer on topic, and the items its
+    classifiers find in some sentence (a calibrated probability at the item's threshold)."""
     model = model or default_model()
-    return model.score(rubric, question, sentences).is_on_topic()
+    scored = model.score(rubric, question, sentences)
+    found = {item for item, probs in scored.probabilities.items()
+             if any(p is not None and p >= model.items[rubric.id][item].threshold for p in probs)}
+    return scored.is_on_topic(), found
 
 
 def sentence_probabilities(rubric: Rubric, sentences: Sequence[Sentence], question: str,
