@@ -105,9 +105,9 @@ class Segmenter:
         if not self.has_speech:
             return [Cut(total, False)]
         end = total if self.trailing_s == 0.0 else min(total, self.speech_end())
-        split = self.last_pause_cut()
-        head = [Cut(split, True)] if split is not None and TAIL_SPLIT_S is not None and \
-            end - self.start >= TAIL_SPLIT_S * SAMPLE_RATE else []
+        split = self.last_pause_cut() if TAIL_SPLIT_S is not None and \
+            end - self.start >= TAIL_SPLIT_S * SAMPLE_RATE else None
+        head = [] if split is None else [Cut(split, True)]
         return [*head, Cut(end, True)] + ([Cut(total, False)] if total > end else [])
 
     def last_pause_cut(self) -> int | None:
