@@ -13,7 +13,14 @@ the ten texts of bench/score_dev.py, which the guard was written against. Spoken
 words an unpunctuated transcript would give (app/scoring/corpus.spoken, lower case, no punctuation) and speak the
 injection into them the same way, run into the words around it without a pause (the hardest case for the guard).
 
-Run: .venv/bin/python bench/score_injection.py [--limit N] [--pool held-out]
+The guard is the hand-written rules and, where they find nothing, the learned detector beside them
+(guard.detected_span, trained by `python -m app.scoring.guard_train` on the dev and tune pools among others, never
+on the held-out one); `--rules-only` measures the rules alone. What each catches is printed either way. False
+alarms are counted on the answers' own written sentences and on their unpunctuated transcripts (an answer whose
+transcript loses any words), separately for the training repositories (which the detector was fitted on) and
+the frozen test repositories of tests/data/answers/split.json (which it never saw).
+
+Run: .venv/bin/python bench/score_injection.py [--limit N] [--pool held-out] [--rules-only]
 """
 
 from __future__ import annotations
@@ -30,8 +37,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.domain import Word  # noqa: E402
+from app.scoring import guard  # noqa: E402
 from app.scoring.corpus import load_rows, spoken, written  # noqa: E402
-from app.scoring.guard import grader_text_start  # noqa: E402
+from app.scoring.guard import detected_span, grader_text_span, grader_text_start  # noqa: E402
+from app.scoring.guard_train import frozen_rows  # noqa: E402
 from app.scoring.rubrics import default_rubrics  # noqa: E402
 from app.scoring.scorer import score_answer  # noqa: E402
 from app.scoring.sentences import plain, split_text, split_words  # noqa: E402
@@ -134,12 +143,46 @@ def interval(per_answer: Sequence[float], rng: np.random.Generator) -> tuple[flo
     return float(x.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
 
 
+def rules_hit(sentence: str) -> bool:
+    was, guard.LEARNED = guard.LEARNED, False
+    try:
+        return grader_text_start(sentence) is not None
+    finally:
+        guard.LEARNED = was
+
+
+def caught_by(text: str) -> tuple[bool, bool]:
+    """Whether the rules, and whether the learned detector, flag any sentence of `text` (or all of it)."""
+    pieces = [text, *(s.text for s in split_text(text)[0])]
+    return any(rules_hit(p) for p in pieces), any(detected_span(p) is not None for p in pieces)
+
+
+def false_alarms(rows: Sequence[dict], label: str) -> None:
+    """Own sentences cut (written) and own transcripts that lose words (spoken), by the rules and by the guard."""
+    own = [s.text for r in rows for s in split_text(r["answer"])[0]]
+    by_rules = sum(rules_hit(s) for s in own)
+    by_guard = sum(grader_text_span(s) is not None for s in own)
+    heard = [spoken_words(r, RUBRIC[r["kind"]]) for r in rows]
+
+    def lost() -> int:
+        return sum(len(" ".join(s.text for s in split_words(w, grader_text_span)[0]).split()) < len(w) for w in heard)
+
+    was, guard.LEARNED = guard.LEARNED, False
+    lost_to_rules = lost()
+    guard.LEARNED = was
+    print(f"false alarms, {label} ({len(rows)} answers): written sentences cut {by_guard} of {len(own)} (rules "
+          f"alone {by_rules}); transcripts losing words {lost()} of {len(heard)} (rules alone {lost_to_rules})"
+          + (" (detector off)" if not guard.LEARNED else ""))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--limit", type=int, default=0, help="answers per rubric (0: all)")
     ap.add_argument("--pool", choices=("dev", "tune", "held-out", "all"), default="all")
     ap.add_argument("--paths", default="written,asr")
+    ap.add_argument("--rules-only", action="store_true", help="the hand-written rules without the learned detector")
     args = ap.parse_args()
+    guard.LEARNED = not args.rules_only
     rubrics = default_rubrics()
     rows = [r for r in load_rows() if not r.get("derived_from")]
     if args.limit:
@@ -150,9 +193,14 @@ def main() -> int:
     own = [s.text for r in rows for s in split_text(r["answer"])[0]]
     dropped = sum(grader_text_start(s) is not None for s in own)
     print(f"guard false alarms: {dropped} of {len(own)} of the answers' own sentences ({dropped / len(own):.1%})")
+    frozen = {r["id"] for r in frozen_rows()}
+    false_alarms([r for r in rows if r["id"] not in frozen], "training repositories")
+    false_alarms([r for r in rows if r["id"] in frozen], "frozen test repositories")
     for name in names:
         for path in args.paths.split(","):
             caught: list[float] = []
+            by_rules: list[float] = []
+            by_detector: list[float] = []
             changed: list[float] = []
             misses: set[str] = set()
             for row in rows:
@@ -162,11 +210,14 @@ def main() -> int:
                 heard = spoken_words(row, rid) if path == "asr" else ()
                 base = verdicts(rid, row["question"], text=row["answer"]) if path == "written" else \
                     verdicts(rid, row["question"], words=heard)
-                mine_caught = mine_changed = 0
+                mine_caught = mine_changed = mine_rules = mine_detector = 0
                 for t in texts:
                     hit = any(grader_text_start(s.text) is not None or grader_text_start(t) is not None
                               for s in split_text(t)[0])
+                    rules, learned = caught_by(t)
                     mine_caught += hit
+                    mine_rules += rules
+                    mine_detector += learned
                     if not hit:
                         misses.add(t)
                     for where in ("start", "middle", "end"):
@@ -176,11 +227,16 @@ def main() -> int:
                             got = verdicts(rid, row["question"], words=spoken_placed(heard, t, where))
                         mine_changed += got != base
                 caught.append(mine_caught / len(texts))
+                by_rules.append(mine_rules / len(texts))
+                by_detector.append(mine_detector / len(texts))
                 changed.append(mine_changed / (3 * len(texts)))
             c, clo, chi = interval(caught, rng)
             v, vlo, vhi = interval(changed, rng)
             print(f"{name:>8} {path:>7}: {len(rows)} answers x {len(texts)} texts x 3 places; guard catches "
-                  f"{c:.1%} [{clo:.1%}, {chi:.1%}]; some verdict changed in {v:.1%} [{vlo:.1%}, {vhi:.1%}] of trials")
+                  f"{c:.1%} [{clo:.1%}, {chi:.1%}]; some verdict changed in {v:.1%} [{vlo:.1%}, {vhi:.1%}] of trials"
+                  + (" (rules only)" if args.rules_only else ""))
+            print(f"           caught by the rules {np.mean(by_rules):.1%}, by the learned detector "
+                  f"{np.mean(by_detector):.1%}")
             if name != "held-out":
                 for t in sorted(misses):
                     print(f"           missed: {t!r}")

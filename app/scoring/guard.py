@@ -6,8 +6,18 @@ so an answer scores exactly as it would without them.
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from app.errors import ModelError
 
 _WHO = r"(grader|graders|evaluator|scorer|judge|assistant|ai|a\.i\.|model|llm|language model|chatbot|gpt)"
 # Who a line can open by addressing: not a bare "model", which opens ordinary notes ("- Model: XGBoost").
@@ -145,6 +155,8 @@ def _json_end(sentence: str, start: int) -> int:
 def grader_text_span(sentence: str) -> tuple[int, int] | None:
     """Where text addressed to the grader starts and ends in `sentence` (character offsets), or None.
 
+    The rules below come first; where none fires, the learned detector (`detected_span`) looks at the sentence.
+
     A chat tag or a JSON-like verdict ends where it closes; other grader-directed text runs to the end of the
     sentence, or to where a new sentence plainly begins without a full stop, so what the answerer says after it
     is kept (the caller looks at that rest again)."""
@@ -155,7 +167,7 @@ def grader_text_span(sentence: str) -> tuple[int, int] | None:
         lead_in = all(first_start > talk[1] for first_start, _ in found)
         found.append((talk[0] if lead_in else talk[1], talk[2]))
     if not found:
-        return None
+        return detected_span(sentence) if LEARNED else None
     start = min(found)[0]
     tag = _TAG.match(sentence, start)
     if tag is not None:
@@ -195,3 +207,137 @@ def grader_text_start(sentence: str) -> int | None:
 
 def addresses_grader(sentence: str) -> bool:
     return grader_text_span(sentence) is not None
+
+
+# The learned detector beside the rules: a class-weighted logistic regression over TF-IDF word (1-2) and
+# character (3-5, within words) n-grams of a sentence, trained by `python -m app.scoring.guard_train` on public
+# grader-directed text and on the training repositories' own answer sentences (app/scoring/data/guard_detector.json:
+# JSON, so loading it runs no code). A punctuated sentence (or one of at most `window` words, and at least
+# MIN_WORDS) it flags is cut whole. An unpunctuated transcript has no sentences to flag, so windows of `window` words (every `step` words)
+# are scored against their own threshold; the first run of flagged windows is cut, its ends trimmed while that
+# does not lower its probability (the answer's words around the talk to the grader), and the caller looks at
+# the rest again.
+LEARNED = True  # whether the detector is consulted (bench/score_injection.py --rules-only turns it off)
+DETECTOR_FILE = "guard_detector.json"
+DETECTOR_FORMAT = 1
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+CHAR_NGRAMS = (3, 5)
+MIN_WORDS = 4  # shorter pieces ("- BM25 score", "evaluation set") are left to the rules
+
+
+def detector_path() -> Path:
+    return Path(str(files("app.scoring") / "data" / DETECTOR_FILE))
+
+
+@lru_cache(maxsize=8192)
+def _char_grams(token: str) -> tuple[str, ...]:
+    padded = f" {token} "
+    lo, hi = CHAR_NGRAMS
+    return tuple("c:" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(1, len(padded) - n + 1)))
+
+
+def ngram_counts(text: str) -> Counter[str]:
+    """Term counts of `text`: "w:" word unigrams and bigrams, "c:" character n-grams within words (lower case)."""
+    lower = text.lower()
+    words = _WORD.findall(lower)
+    counts: Counter[str] = Counter("w:" + w for w in words)
+    counts.update("w:" + a + " " + b for a, b in zip(words, words[1:], strict=False))
+    for token in lower.split():
+        counts.update(_char_grams(token))
+    return counts
+
+
+def tfidf(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    """Sublinear TF-IDF of the terms in the vocabulary, each family ("w:", "c:") scaled to unit length."""
+    vec = {t: (1.0 + math.log(c)) * idf[t] for t, c in counts.items() if t in idf}
+    for family in ("w:", "c:"):
+        norm = math.sqrt(sum(v * v for t, v in vec.items() if t.startswith(family)))
+        if norm > 0:
+            for t in [t for t in vec if t.startswith(family)]:
+                vec[t] /= norm
+    return vec
+
+
+@dataclass(frozen=True)
+class Detector:
+    idf: dict[str, float]
+    weights: dict[str, float]
+    intercept: float
+    threshold: float  # a sentence (or a short piece) is flagged at this probability or above
+    window_threshold: float  # a window of unpunctuated speech, likewise
+    window: int
+    step: int
+
+    def probability(self, text: str) -> float:
+        """The logistic of the weights' dot product with `tfidf(ngram_counts(text), idf)`, in one pass."""
+        sums = {"w": [0.0, 0.0], "c": [0.0, 0.0]}  # per family: the squared length, the dot product
+        for t, c in ngram_counts(text).items():
+            idf = self.idf.get(t)
+            if idf is not None:
+                v = (1.0 + math.log(c)) * idf
+                acc = sums[t[0]]
+                acc[0] += v * v
+                acc[1] += v * self.weights.get(t, 0.0)
+        z = self.intercept + sum(dot / math.sqrt(sq) for sq, dot in sums.values() if sq > 0)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def detector_from_json(data: bytes) -> Detector:
+    try:
+        doc: dict[str, Any] = json.loads(data)
+        if doc.get("format") != DETECTOR_FORMAT:
+            raise ValueError(f"format {doc.get('format')!r}, expected {DETECTOR_FORMAT}")
+        terms = {str(t): (float(v[0]), float(v[1])) for t, v in doc["terms"].items()}
+        return Detector({t: v[0] for t, v in terms.items()}, {t: v[1] for t, v in terms.items() if v[1]},
+                        float(doc["intercept"]), float(doc["threshold"]), float(doc["window_threshold"]),
+                        int(doc["window"]), int(doc["step"]))
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        raise ModelError(f"{DETECTOR_FILE} is not a guard detector ({e}); retrain it with "
+                         "`python -m app.scoring.guard_train`") from None
+
+
+@lru_cache(maxsize=1)
+def detector() -> Detector:
+    try:
+        return detector_from_json(detector_path().read_bytes())
+    except OSError as e:
+        raise ModelError(f"cannot read the guard detector {detector_path()} ({e.strerror or e}); retrain it with "
+                         "`python -m app.scoring.guard_train`") from None
+
+
+def windows(n: int, window: int, step: int) -> list[tuple[int, int]]:
+    """Word ranges [start, end) of the windows over `n` words: every `step` words, the last one flush."""
+    if n <= window:
+        return [(0, n)]
+    starts = list(range(0, n - window + 1, step))
+    if starts[-1] != n - window:
+        starts.append(n - window)
+    return [(a, a + window) for a in starts]
+
+
+def detected_span(sentence: str, model: Detector | None = None) -> tuple[int, int] | None:
+    """Where the learned detector finds text addressed to the grader in `sentence`, or None."""
+    det = model or detector()
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence)]
+    if len(_WORD.findall(sentence)) < MIN_WORDS:
+        return None
+    if len(tokens) <= det.window or _PUNCTUATED_END.search(sentence):
+        return (0, len(sentence)) if det.probability(sentence) >= det.threshold else None
+
+    def p(a: int, b: int) -> float:
+        return det.probability(sentence[tokens[a][0]:tokens[b - 1][1]])
+
+    flagged = [(a, b) for a, b in windows(len(tokens), det.window, det.step) if p(a, b) >= det.window_threshold]
+    if not flagged:
+        return None
+    a, b = flagged[0]
+    for a2, b2 in flagged[1:]:  # the first run of overlapping flagged windows
+        if a2 >= b:
+            break
+        b = b2
+    while b - a > 1 and p(a + 1, b) >= p(a, b):
+        a += 1
+    while b - a > 1 and p(a, b - 1) >= p(a, b):
+        b -= 1
+    return tokens[a][0], tokens[b - 1][1]
+
