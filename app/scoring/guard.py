@@ -212,17 +212,21 @@ def addresses_grader(sentence: str) -> bool:
 # The learned detector beside the rules: a class-weighted logistic regression over TF-IDF word (1-2) and
 # character (3-5, within words) n-grams of a sentence, trained by `python -m app.scoring.guard_train` on public
 # grader-directed text and on the training repositories' own answer sentences (app/scoring/data/guard_detector.json:
-# JSON, so loading it runs no code). A punctuated sentence (or one of at most `window` words, and at least
-# MIN_WORDS) it flags is cut whole. An unpunctuated transcript has no sentences to flag, so windows of `window` words (every `step` words)
-# are scored against their own threshold; the first run of flagged windows is cut, its ends trimmed while that
-# does not lower its probability (the answer's words around the talk to the grader), and the caller looks at
-# the rest again.
+# JSON, so loading it runs no code). A punctuated sentence (or a piece of at most `window` words), of at least
+# MIN_WORDS words, that it flags is cut whole. A longer unpunctuated piece (a transcript between pauses) is left
+# to the rules unless WINDOWS is on: then windows of `window` words (every `step` words) are scored against their
+# own threshold; the first run of flagged windows is cut, its ends trimmed while that does not lower its
+# probability, and the caller looks at the rest again.
 LEARNED = True  # whether the detector is consulted (bench/score_injection.py --rules-only turns it off)
 DETECTOR_FILE = "guard_detector.json"
 DETECTOR_FORMAT = 1
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 CHAR_NGRAMS = (3, 5)
 MIN_WORDS = 4  # shorter pieces ("- BM25 score", "evaluation set") are left to the rules
+# Windows over a long unpunctuated piece: measured and off. With them one of the 47 frozen test repositories'
+# transcripts lost words (bench/score_injection.py), and an earlier fit moved held-out spoken trials with some
+# verdict changed only from 3.9% to 3.8%; they also cut answer words next to the flagged ones.
+WINDOWS = False
 
 
 def detector_path() -> Path:
@@ -323,6 +327,8 @@ def detected_span(sentence: str, model: Detector | None = None) -> tuple[int, in
         return None
     if len(tokens) <= det.window or _PUNCTUATED_END.search(sentence):
         return (0, len(sentence)) if det.probability(sentence) >= det.threshold else None
+    if not WINDOWS:
+        return None
 
     def p(a: int, b: int) -> float:
         return det.probability(sentence[tokens[a][0]:tokens[b - 1][1]])
