@@ -18,7 +18,6 @@ catch the most out-of-fold positives. `--check` retrains in memory and fails if 
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
@@ -38,6 +37,7 @@ from sklearn.model_selection import GroupKFold
 from app.paths import PROJECT_ROOT
 from app.scoring.corpus import DATA_DIR, RUBRIC_OF_KIND, load_rows, repository, spoken, written
 from app.scoring.guard import _WORD, DETECTOR_FORMAT, MIN_WORDS, detector_path, ngram_counts, tfidf, windows
+from app.scoring.learn import training_command
 from app.scoring.sentences import plain, split_text
 
 GUARD_DATA = PROJECT_ROOT / "tests" / "data" / "guard"
@@ -242,19 +242,8 @@ def dumps(doc: dict[str, object]) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m app.scoring.guard_train", description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--out", type=Path, default=detector_path(), help="where to write it (default: %(default)s)")
-    ap.add_argument("--check", action="store_true", help="retrain and compare with the committed file; write nothing")
-    args = ap.parse_args(argv)
-    data = dumps(train())
-    if args.check:
-        same = args.out.is_file() and args.out.read_bytes() == data
-        print("guard detector reproduces" if same else f"{args.out} differs from a fresh training run")
-        return 0 if same else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
-    print(f"wrote {args.out} ({len(data) // 1024} KiB)")
-    return 0
+    return training_command("python -m app.scoring.guard_train", __doc__,
+                            detector_path(), "guard detector", lambda: dumps(train()), argv)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ Everything is deterministic (liblinear, fixed folds).
 
 from __future__ import annotations
 
+import argparse
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -175,3 +177,22 @@ def bootstrap_interval(values: Sequence[float] | np.ndarray, groups: Sequence[st
     if not stats:
         return (float("nan"), float("nan"))
     return float(np.percentile(stats, 2.5)), float(np.percentile(stats, 97.5))
+
+
+def training_command(prog: str, doc: str | None, default_out: Path, what: str, build: Callable[[], bytes],
+                     argv: Sequence[str] | None = None) -> int:
+    """The command line of a training module (`python -m PROG [--out F] [--check]`): write the file `build()`
+    makes, or with --check retrain in memory and fail if the committed file differs (it is reproducible)."""
+    ap = argparse.ArgumentParser(prog=prog, description=(doc or "").split("\n")[0])
+    ap.add_argument("--out", type=Path, default=default_out, help="where to write it (default: %(default)s)")
+    ap.add_argument("--check", action="store_true", help="retrain and compare with the committed file; write nothing")
+    args = ap.parse_args(argv)
+    data = build()
+    if args.check:
+        same = args.out.is_file() and args.out.read_bytes() == data
+        print(f"{what} reproduces" if same else f"{args.out} differs from a fresh training run")
+        return 0 if same else 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({len(data) // 1024} KiB)")
+    return 0

@@ -14,7 +14,6 @@ if the committed file differs: the file is reproducible from the data and the co
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -27,7 +26,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction import DictVectorizer
 
 from app.scoring.corpus import DATA_DIR, Example, build, load_rows, split
-from app.scoring.learn import ItemFit, Rows, fit_item
+from app.scoring.learn import ItemFit, Rows, fit_item, training_command
 from app.scoring.model import (
     FORMAT,
     QUESTION_SIDE,
@@ -246,19 +245,8 @@ def dumps(doc: dict[str, object]) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m app.scoring.train", description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--out", type=Path, default=model_path(), help="where to write the model (default: %(default)s)")
-    ap.add_argument("--check", action="store_true", help="retrain and compare with the committed file; write nothing")
-    args = ap.parse_args(argv)
-    data = dumps(train())
-    if args.check:
-        same = args.out.is_file() and args.out.read_bytes() == data
-        print("structure model reproduces" if same else f"{args.out} differs from a fresh training run")
-        return 0 if same else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
-    print(f"wrote {args.out} ({len(data) // 1024} KiB)")
-    return 0
+    return training_command("python -m app.scoring.train", __doc__,
+                            model_path(), "structure model", lambda: dumps(train()), argv)
 
 
 if __name__ == "__main__":
