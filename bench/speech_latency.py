@@ -2,7 +2,7 @@
 transcription costs.
 
     .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--answers 1] [--threads 2] [--rtf-seconds 60]
-        [--repeats 5] [--live-only] [--speculate-after S] [--tail-split S]
+        [--repeats 5] [--live-only] [--speculate-after S] [--tail-split S] [--partial-every S] [--serial]
 
 For each length, `--answers` answers are synthesised with espeak-ng (each ends with a 0.3-0.9 s pause, then
 the stop) and streamed at real-time pace through the same recorder -> streaming transcription path the app
@@ -11,7 +11,8 @@ uses, once with live words (draft decodes of the open segment, speculation) and 
 unless speculation did it), the partial-word cadence (the longest and the median wait between two updates of
 the live words while speaking, counting the wait from the first word to the stop), the time from the stop to
 the full transcript, and whether the two runs gave the same final words; then the median and longest stop ->
-text over the answers. `--speculate-after` and `--tail-split` try other streaming/segmentation settings.
+text over the answers. `--speculate-after`, `--tail-split` and `--partial-every` try other streaming and
+segmentation settings, `--serial` a segment's two passes one after the other.
 Then the real-time factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain
 faster-whisper on the same audio: the two are run in turn (alternating which goes first) `--repeats` times,
 and the median ratio is printed with its range, the encoder windows Viva ran and reused, and the load
@@ -66,7 +67,7 @@ def stream(path: Path, tr: WhisperTranscriber, live: bool,
             last_text[0] = text
             updates.append(time.perf_counter() - t_start)
 
-    s = StreamingTranscription(tr, on_words if live else None)
+    s = StreamingTranscription(tr, on_words if live else None, partial_every_s=streaming.PARTIAL_EVERY_S)
     FileRecorder(path, realtime=True).record(workdir / "rec.wav", threading.Event(), on_block=s.feed)
     t0 = time.perf_counter()
     t = s.finish()
@@ -96,13 +97,21 @@ def main() -> int:
                     help="try another streaming.SPECULATE_AFTER_S (trailing silence before the tail is speculated)")
     ap.add_argument("--tail-split", type=float, default=None,
                     help="try another segments.TAIL_SPLIT_S (0: the last segment is never cut at its last pause)")
+    ap.add_argument("--partial-every", type=float, default=None,
+                    help="try another streaming.PARTIAL_EVERY_S (new open-segment speech that earns a draft)")
+    ap.add_argument("--serial", action="store_true",
+                    help="run a segment's two passes one after the other (WhisperTranscriber.parallel off)")
     args = ap.parse_args()
     if args.speculate_after is not None:
         streaming.SPECULATE_AFTER_S = args.speculate_after
     if args.tail_split is not None:
         segments.TAIL_SPLIT_S = args.tail_split or None
-    print(f"SPECULATE_AFTER_S {streaming.SPECULATE_AFTER_S}, TAIL_SPLIT_S {segments.TAIL_SPLIT_S}")
+    if args.partial_every is not None:
+        streaming.PARTIAL_EVERY_S = args.partial_every
+    print(f"SPECULATE_AFTER_S {streaming.SPECULATE_AFTER_S}, TAIL_SPLIT_S {segments.TAIL_SPLIT_S}, "
+          f"PARTIAL_EVERY_S {streaming.PARTIAL_EVERY_S}, passes {'serial' if args.serial else 'parallel'}")
     tiny = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]), cpu_threads=args.threads)
+    tiny.parallel = not args.serial
     tiny.load()
     print(f"after loading tiny.en: max RSS {max_rss_mb():.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,6 +156,7 @@ def main() -> int:
               f"{args.threads} threads")
         for name in args.models if args.repeats > 0 else []:
             tr = WhisperTranscriber(require(load_manifest()[name]), cpu_threads=args.threads)
+            tr.parallel = not args.serial
             analyze_file(path, tr)  # warm up both paths once
             plain_faster_whisper(tr, path)
             plains, vivas, loads = [], [], []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,22 +59,25 @@ def _shared_encoder_model(model_dir: Path, **kwargs: Any) -> Any:
     """faster-whisper's WhisperModel whose encoder runs once per distinct 30-s window of features within a
     `sharing()` block: the passes of one segment that feed Whisper the same audio (the plain pass and its
     loop retry; every pass when faster-whisper's voice filter keeps the whole segment) get the encoder output
-    of the first, which also serves their word alignment. The cache is keyed by the encoder's exact input, so
-    every decode sees the same encoder output it would have computed itself: the words cannot change."""
+    of the first, which also serves their word alignment. The passes may run on two threads at once (the model
+    is loaded with two CTranslate2 workers): a pass that needs a window the other is encoding waits for it.
+    The cache is keyed by the encoder's exact input, so every decode sees the same encoder output it would have
+    computed itself: the words cannot change."""
     from faster_whisper import WhisperModel
 
     class SharedEncoderModel(WhisperModel):
         def __init__(self, *args: Any, **kw: Any) -> None:
             super().__init__(*args, **kw)
-            self._shared: dict[tuple[Any, ...], Any] | None = None
+            self._shared: dict[tuple[Any, ...], Future[Any]] | None = None
+            self._lock = threading.Lock()
+            self._local = threading.local()  # each thread's window limit (its own pass)
             self.encoded = 0  # windows run through the encoder (for the tests and benches)
             self.reused = 0  # ... and windows whose encoder output was reused
-            self.stop_before_window: Callable[[], bool] | None = None  # asked before each window after the first
-            self._windows = 0
 
         @contextmanager
         def sharing(self, on: bool = True) -> Iterator[None]:
-            """Share encoder outputs among the decodes inside (one segment's passes), then forget them."""
+            """Share encoder outputs among the decodes inside (one segment's passes, on any thread), then
+            forget them."""
             self._shared = {} if on else None
             try:
                 yield
@@ -82,28 +86,41 @@ def _shared_encoder_model(model_dir: Path, **kwargs: Any) -> Any:
 
         @contextmanager
         def windows(self, stop: Callable[[], bool] | None) -> Iterator[None]:
-            """Inside, a decode raises _WindowLimit where it would start a window after its first, if `stop()`."""
-            self.stop_before_window, self._windows = stop, 0
+            """Inside, this thread's decode raises _WindowLimit where it would start a window after its first,
+            if `stop()`."""
+            self._local.stop, self._local.windows = stop, 0
             try:
                 yield
             finally:
-                self.stop_before_window = None
+                self._local.stop = None
 
         def encode(self, features: np.ndarray) -> Any:
-            self._windows += 1  # faster-whisper encodes once per 30-s window, at its start
-            if self._windows > 1 and self.stop_before_window is not None and self.stop_before_window():
+            local = self._local
+            local.windows = getattr(local, "windows", 0) + 1  # faster-whisper encodes once per window, at its start
+            stop = getattr(local, "stop", None)
+            if local.windows > 1 and stop is not None and stop():
                 raise _WindowLimit
-            if self._shared is None:
-                self.encoded += 1
+            shared = self._shared
+            if shared is None:
+                with self._lock:
+                    self.encoded += 1
                 return super().encode(features)
             f = np.ascontiguousarray(features)
             key = (f.shape, f.dtype.str, hashlib.blake2b(f.tobytes(), digest_size=20).digest())
-            if key in self._shared:
-                self.reused += 1
-                return self._shared[key]
-            self.encoded += 1
-            out = self._shared[key] = super().encode(features)
-            return out
+            with self._lock:
+                future, mine = shared.get(key), key not in shared
+                if future is None:
+                    future = shared[key] = Future()
+                    self.encoded += 1
+                else:
+                    self.reused += 1
+            if mine:
+                try:
+                    future.set_result(super().encode(features))
+                except BaseException as e:
+                    future.set_exception(e)
+                    raise
+            return future.result()
 
     return SharedEncoderModel(str(model_dir), **kwargs)
 
@@ -119,7 +136,11 @@ class WhisperTranscriber:
 
     Every load and transcription runs on one long-lived worker thread, whichever thread asks: CTranslate2
     is not thread-safe, and its OpenMP pool, when driven from a new thread per answer, left earlier pools
-    spinning and made each later answer 5-10x slower (measured: an 11 s clip took 2.5 s, then 18-26 s)."""
+    spinning and made each later answer 5-10x slower (measured: an 11 s clip took 2.5 s, then 18-26 s).
+    A method with a second pass runs it at the same time as the first, on a second long-lived thread and a
+    second CTranslate2 worker: the words are the same, the segment is ready sooner (a 12.6 s segment's two
+    passes, tiny.en at 2 threads on 2 cores: 2.1-2.4 s one after the other, 1.4-1.6 s side by side, for
+    about 25-45 MB more memory; bench/speech_latency.py)."""
 
     def __init__(self, model_dir: Path, device: str = "cpu", compute_type: str = "int8",
                  cpu_threads: int = 2, method: str = "viva", recipe: Recipe | None = None) -> None:
@@ -134,6 +155,9 @@ class WhisperTranscriber:
         self.name = f"whisper:{model_dir.name}"
         self._model: Any = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viva-whisper")
+        # The second pass's thread (None: one pass, or `parallel` turned off before loading).
+        self.parallel = self.recipe.fillers is not None
+        self._side: ThreadPoolExecutor | None = None
         self.load_s = 0.0
         self.share_encoder = True  # off: every decode runs the encoder itself (same words, for the tests)
 
@@ -149,11 +173,14 @@ class WhisperTranscriber:
         t0 = time.perf_counter()
         try:
             self._model = _shared_encoder_model(self.model_dir, device=self.device, compute_type=self.compute_type,
-                                                cpu_threads=self.cpu_threads, local_files_only=True)
+                                                cpu_threads=self.cpu_threads, num_workers=2 if self.parallel else 1,
+                                                local_files_only=True)
         except Exception as e:
             raise ModelError(f"cannot load Whisper model from {self.model_dir} ({e}); "
                              f"{fix_hint()}") from None
         self.load_s = time.perf_counter() - t0
+        if self.parallel:
+            self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viva-whisper-side")
 
     def run_pass(self, audio: np.ndarray, p: Pass) -> list[Word]:
         """One decode of `audio` (for the benches, which cache passes and try the rules on them)."""
@@ -236,10 +263,17 @@ class WhisperTranscriber:
 
     def _transcribe(self, audio: np.ndarray, duration: float) -> Transcript:
         self._load()
+        second = self.recipe.fillers
         with self._model.sharing(self.share_encoder):  # passes fed the same audio share its encoder output
-            words, language = self._pass(audio, self.recipe.words)
-            fillers = None
-            if self.recipe.fillers is not None and words:
-                fillers, _ = self._pass(audio, self.recipe.fillers)
-        out = self.recipe.combine(words, fillers, audio)
+            side = self._side.submit(self._pass, audio, second) if second is not None and self._side else None
+            try:
+                words, language = self._pass(audio, self.recipe.words)
+            except BaseException:
+                if side is not None:
+                    wait([side])  # never left running on the model
+                raise
+            fillers = side.result()[0] if side is not None else None
+            if second is not None and side is None and words:
+                fillers, _ = self._pass(audio, second)
+        out = self.recipe.combine(words, fillers if words else None, audio)
         return Transcript(words=tuple(out), duration_s=duration, language=language, model=self.name)
