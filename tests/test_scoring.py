@@ -308,9 +308,11 @@ def test_result_shape_and_versions() -> None:
     assert set(d) >= {"rubric", "items", "score", "feedback", "model", "prompt_version"}
     assert [set(i) >= {"id", "present", "confidence", "evidence"} for i in d["items"]] == [True] * 4
     assert all(set(e) == {"text", "start", "end"} for i in d["items"] for e in i["evidence"])
-    assert d["prompt_version"] == f"rubrics-v{default_rubrics()['design'].version}/cues-only"
-    gated = score_cues("design", "q", text=DESIGN_FULL, gate=True)  # behind the trained gate: its stamp too
-    assert gated.prompt_version == f"rubrics-v{default_rubrics()['design'].version}/{default_model().stamp}/cues-only"
+    # the stamp of what decides the verdicts (cue code and patterns, features, guard, weights) on every result
+    assert d["prompt_version"] == f"rubrics-v{default_rubrics()['design'].version}/{default_model().stamp}/cues-only"
+    assert d["model"]["structure"] == default_model().stamp
+    gated = score_cues("design", "q", text=DESIGN_FULL, gate=True)
+    assert gated.prompt_version == d["prompt_version"]
     assert gated.model["structure"] == default_model().stamp
     assert RubricResult.from_dict(d).to_dict() == d
 
@@ -457,3 +459,15 @@ def test_notes_that_name_the_model_are_not_grader_text() -> None:
     r = score_answer("design", "Design churn prediction.", text=notes)
     assert not any("addressed to the grader" in f for f in r.feedback)
     assert present(r)["metric"] is True
+
+
+def test_the_structure_stamp_covers_the_guard_detector_and_the_cue_scorer(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.scoring import guard, model
+
+    assert {"cues", "features", "guard"} <= {m.__name__.rsplit(".", 1)[-1] for m in model.STAMPED_MODULES}
+    before = model._source_hash()
+    other = tmp_path / "guard_detector.json"
+    other.write_bytes(guard.detector_path().read_bytes() + b" ")
+    monkeypatch.setattr(guard, "detector_path", lambda: other)
+    assert model._source_hash() != before

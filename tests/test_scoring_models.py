@@ -14,7 +14,6 @@ from app.scoring.rubrics import default_rubrics
 from app.scoring.scorer import score_answer
 from app.scoring.selfcheck import load_calibration, self_check
 from app.scoring.sentences import from_text
-from app.scoring.trained import scorer_for
 
 pytestmark = pytest.mark.models
 
@@ -43,8 +42,8 @@ def well_formed(r: RubricResult, answer: str, rubric: str) -> None:
         assert 0.0 <= v.confidence <= 1.0
         assert all(e.text in answer for e in v.evidence)
         assert v.present or v.advice
-    structure = "" if scorer_for(default_rubrics()[rubric]) == "cues" else f"{default_model().stamp}/"
-    assert r.prompt_version == f"rubrics-v{default_rubrics()[rubric].version}/{structure}{prompt_version()}"
+    version = default_rubrics()[rubric].version
+    assert r.prompt_version == f"rubrics-v{version}/{default_model().stamp}/{prompt_version()}"
 
 
 def test_default_model_has_measured_trust_zero_so_verdicts_are_the_cues(smollm: LlamaJudge) -> None:

@@ -3,8 +3,9 @@
 The weights are data, not code: app/scoring/data/structure_model.json (JSON, so a review can read every weight
 and loading it runs no code), written by `python -m app.scoring.train`. It also records, per rubric, which scorer
 `score_answer` uses (`default`: the trained model or the cue scorer), as chosen by cross-validation. Its stamp
-(`model_stamp`) is a hash of that file, of the feature code and of the cue patterns in rubrics.yaml: every
-stored result records it, so a result stays explainable after either changes.
+(`model_stamp`) is a hash of that file, of the feature and cue code, of the cue patterns in rubrics.yaml and of
+the guard against grader-directed text with its detector's weights: every stored result records it (the cue
+scorer's too), so a result stays explainable after any of them changes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from typing import Any
 from app.errors import ModelError
 from app.paths import question_bank_dir
 from app.scoring import cue_features as cues_module
+from app.scoring import cues as cue_scorer_module
+from app.scoring import features as word_lists_module
+from app.scoring import guard as guard_module
 from app.scoring import nlp as nlp_module
 from app.scoring import syntax as features_module
 from app.scoring import topic as topic_module
@@ -208,17 +212,21 @@ class StructureModel:
 
 
 # The modules whose source the stamp hashes (packaging/viva.spec ships their .py files in a frozen build).
-STAMPED_MODULES = (features_module, cues_module, nlp_module, topic_module)
+STAMPED_MODULES = (features_module, cues_module, nlp_module, topic_module, cue_scorer_module, word_lists_module,
+                   guard_module)
 
 
 def _source_hash() -> str:
-    """A hash of what decides the features: the feature code, the cue code and patterns, the parser's name."""
+    """A hash of what decides the verdicts besides the weights: the feature code, the cue code and patterns,
+    the parser's name, and the guard against grader-directed text with its detector's weights."""
     h = hashlib.sha256()
     for module in STAMPED_MODULES:
         # The source, also in a frozen build (whose modules are compiled: packaging/viva.spec ships these
         # sources beside them so results are stamped as in a checkout).
         h.update(Path(str(module.__file__)).with_suffix(".py").read_bytes())
     h.update((question_bank_dir() / "rubrics.yaml").read_bytes())
+    detector = guard_module.detector_path()
+    h.update(detector.read_bytes() if detector.exists() else b"no detector")
     return h.hexdigest()
 
 

@@ -90,10 +90,10 @@ def score_cues(rubric_id: str, question: str, *, words: Sequence[Word] | None = 
                                 "llm_calls": calls}
     if judge is not None:
         model["trust"] = round(sum(trust_for(judge, rubric.id, it.id) for it in rubric.items) / len(rubric.items), 3)
-    version = f"rubrics-v{rubric.version}/{prompt_version() if judge else 'cues-only'}"
-    if gate or confirm:  # the trained weights decide too: the result records the structure model's stamp
-        model["structure"] = default_model().stamp
-        version = f"rubrics-v{rubric.version}/{model['structure']}/{prompt_version() if judge else 'cues-only'}"
+    # The structure model's stamp covers the cue code and patterns, the features, the guard and its detector
+    # (and the trained weights, which decide too with `gate` or `confirm`): any change to them shows.
+    model["structure"] = default_model().stamp
+    version = f"rubrics-v{rubric.version}/{model['structure']}/{prompt_version() if judge else 'cues-only'}"
     return RubricResult(
         rubric=rubric.id,
         items=tuple(verdicts),
