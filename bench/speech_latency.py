@@ -2,7 +2,8 @@
 transcription costs.
 
     .venv/bin/python bench/speech_latency.py [--lengths 60 180] [--answers 1] [--threads 2] [--rtf-seconds 60]
-        [--repeats 5] [--live-only] [--speculate-after S] [--tail-split S] [--partial-every S] [--serial]
+        [--repeats 5] [--live-only] [--speculate-after S] [--tail-split S] [--partial-every S]
+        [--draft-duty X] [--serial]
 
 For each length, `--answers` answers are synthesised with espeak-ng (each ends with a 0.3-0.9 s pause, then
 the stop) and streamed at real-time pace through the same recorder -> streaming transcription path the app
@@ -11,8 +12,8 @@ uses, once with live words (draft decodes of the open segment, speculation) and 
 unless speculation did it), the partial-word cadence (the longest and the median wait between two updates of
 the live words while speaking, counting the wait from the first word to the stop), the time from the stop to
 the full transcript, and whether the two runs gave the same final words; then the median and longest stop ->
-text over the answers. `--speculate-after`, `--tail-split` and `--partial-every` try other streaming and
-segmentation settings, `--serial` a segment's two passes one after the other.
+text over the answers. `--speculate-after`, `--tail-split`, `--partial-every` and `--draft-duty` try other
+streaming and segmentation settings, `--serial` a segment's two passes one after the other.
 Then the real-time factor of `viva analyze` (app.practice.analyze_file, no scoring) against plain
 faster-whisper on the same audio: the two are run in turn (alternating which goes first) `--repeats` times,
 and the median ratio is printed with its range, the encoder windows Viva ran and reused, and the load
@@ -99,6 +100,8 @@ def main() -> int:
                     help="try another segments.TAIL_SPLIT_S (0: the last segment is never cut at its last pause)")
     ap.add_argument("--partial-every", type=float, default=None,
                     help="try another streaming.PARTIAL_EVERY_S (new open-segment speech that earns a draft)")
+    ap.add_argument("--draft-duty", type=float, default=None,
+                    help="try another streaming.DRAFT_DUTY (a draft waits this many times the last one's cost)")
     ap.add_argument("--serial", action="store_true",
                     help="run a segment's two passes one after the other (WhisperTranscriber.parallel off)")
     args = ap.parse_args()
@@ -108,8 +111,11 @@ def main() -> int:
         segments.TAIL_SPLIT_S = args.tail_split or None
     if args.partial_every is not None:
         streaming.PARTIAL_EVERY_S = args.partial_every
+    if args.draft_duty is not None:
+        streaming.DRAFT_DUTY = args.draft_duty
     print(f"SPECULATE_AFTER_S {streaming.SPECULATE_AFTER_S}, TAIL_SPLIT_S {segments.TAIL_SPLIT_S}, "
-          f"PARTIAL_EVERY_S {streaming.PARTIAL_EVERY_S}, passes {'serial' if args.serial else 'parallel'}")
+          f"PARTIAL_EVERY_S {streaming.PARTIAL_EVERY_S}, DRAFT_DUTY {streaming.DRAFT_DUTY}, "
+          f"passes {'serial' if args.serial else 'parallel'}")
     tiny = WhisperTranscriber(require(load_manifest()["whisper-tiny.en"]), cpu_threads=args.threads)
     tiny.parallel = not args.serial
     tiny.load()
