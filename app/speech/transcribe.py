@@ -139,8 +139,9 @@ class WhisperTranscriber:
     spinning and made each later answer 5-10x slower (measured: an 11 s clip took 2.5 s, then 18-26 s).
     A method with a second pass runs it at the same time as the first, on a second long-lived thread and a
     second CTranslate2 worker: the words are the same, the segment is ready sooner (a 12.6 s segment's two
-    passes, tiny.en at 2 threads on 2 cores: 2.1-2.4 s one after the other, 1.4-1.6 s side by side, for
-    about 25-45 MB more memory; bench/speech_latency.py)."""
+    passes, tiny.en at 2 threads on 2 cores: 2.1-2.4 s one after the other, 1.4-1.6 s side by side; the
+    weights are not copied, but peak memory while analysing a 60 s answer rose by about 115 MB with tiny.en
+    and 130 MB with base; bench/speech_latency.py --serial compares)."""
 
     def __init__(self, model_dir: Path, device: str = "cpu", compute_type: str = "int8",
                  cpu_threads: int = 2, method: str = "viva", recipe: Recipe | None = None) -> None:
