@@ -134,14 +134,15 @@ class Transcriber(Protocol):
 class WhisperTranscriber:
     """faster-whisper over a local CTranslate2 model directory.
 
-    Every load and transcription runs on one long-lived worker thread, whichever thread asks: CTranslate2
-    is not thread-safe, and its OpenMP pool, when driven from a new thread per answer, left earlier pools
-    spinning and made each later answer 5-10x slower (measured: an 11 s clip took 2.5 s, then 18-26 s).
+    Every load and transcription runs on one long-lived worker thread, whichever thread asks: a CTranslate2
+    worker runs one call at a time, and its OpenMP pool, when driven from a new thread per answer, left earlier
+    pools spinning and made each later answer 5-10x slower (measured: an 11 s clip took 2.5 s, then 18-26 s).
     A method with a second pass runs it at the same time as the first, on a second long-lived thread and a
-    second CTranslate2 worker: the words are the same, the segment is ready sooner (a 12.6 s segment's two
-    passes, tiny.en at 2 threads on 2 cores: 2.1-2.4 s one after the other, 1.4-1.6 s side by side; the
-    weights are not copied, but peak memory while analysing a 60 s answer rose by about 115 MB with tiny.en
-    and 130 MB with base; bench/speech_latency.py --serial compares)."""
+    second CTranslate2 worker (on a GPU, a second replica: unchecked, like the CUDA path itself). The words are
+    the same, and the segment is ready sooner: a 12.6 s segment's two passes, tiny.en at 2 threads on 2 cores,
+    took 2.1-2.4 s one after the other and 1.4-1.6 s side by side. The weights are not copied, but peak memory
+    while analysing a 60 s answer rose by about 115 MB with tiny.en and 130 MB with base
+    (bench/speech_latency.py --serial compares)."""
 
     def __init__(self, model_dir: Path, device: str = "cpu", compute_type: str = "int8",
                  cpu_threads: int = 2, method: str = "viva", recipe: Recipe | None = None) -> None:
@@ -156,7 +157,8 @@ class WhisperTranscriber:
         self.name = f"whisper:{model_dir.name}"
         self._model: Any = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viva-whisper")
-        # The second pass's thread (None: one pass, or `parallel` turned off before loading).
+        # Whether a second pass runs beside the first (turn it off before loading for the serial passes), and
+        # its thread once loaded.
         self.parallel = self.recipe.fillers is not None
         self._side: ThreadPoolExecutor | None = None
         self.load_s = 0.0
