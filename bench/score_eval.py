@@ -216,12 +216,11 @@ def bank_offtopic(rid: str) -> tuple[int, int, int]:
 
 
 def _bank_rows(rid: str, test_side: bool | None) -> tuple[list[dict], dict[str, str], dict[str, str]]:
-    from app.scoring.corpus import repository
+    from app.scoring.corpus import repository, test_repositories
     from bench.score_relevance import bank_questions
 
     mapping = json.loads(BANK_PAIRS.read_text(encoding="utf-8")).get(rid, {})
-    frozen = set(json.loads((Path(__file__).resolve().parent.parent / "tests/data/answers/split.json")
-                            .read_text(encoding="utf-8"))["test_repositories"])
+    frozen = test_repositories()
     rows = [r for r in load_rows() if r["id"] in mapping and
             (test_side is None or (repository(r) in frozen) == test_side)]
     return rows, bank_questions(), mapping

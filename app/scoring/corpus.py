@@ -278,7 +278,12 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
     return [ex for ex in out if "written" in paths] + [spoken(ex, p) for ex in out for p in paths if p != "written"]
 
 
+def test_repositories(data_dir: Path = DATA_DIR) -> set[str]:
+    """The frozen split's test side: whole source repositories (tests/data/answers/split.json)."""
+    return set(json.loads((data_dir / "split.json").read_text(encoding="utf-8"))["test_repositories"])
+
+
 def split(examples: Sequence[Example], data_dir: Path = DATA_DIR) -> tuple[list[Example], list[Example]]:
-    """(train, test) by the frozen split: whole source repositories (tests/data/answers/split.json)."""
-    test = set(json.loads((data_dir / "split.json").read_text(encoding="utf-8"))["test_repositories"])
+    """(train, test) by the frozen split (`test_repositories`)."""
+    test = test_repositories(data_dir)
     return [e for e in examples if e.group not in test], [e for e in examples if e.group in test]

@@ -35,7 +35,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from app.paths import PROJECT_ROOT
-from app.scoring.corpus import DATA_DIR, RUBRIC_OF_KIND, load_rows, repository, spoken, written
+from app.scoring.corpus import DATA_DIR, RUBRIC_OF_KIND, load_rows, repository, spoken, test_repositories, written
 from app.scoring.guard import _WORD, DETECTOR_FORMAT, MIN_WORDS, detector_path, ngram_counts, tfidf, windows
 from app.scoring.learn import training_command
 from app.scoring.sentences import plain, split_text
@@ -85,19 +85,18 @@ def positive_texts() -> list[tuple[str, str]]:
     return out
 
 
-def _split_repositories(data_dir: Path) -> set[str]:
-    return set(json.loads((data_dir / "split.json").read_text(encoding="utf-8"))["test_repositories"])
+def _originals(data_dir: Path, frozen: bool) -> list[dict]:
+    test = test_repositories(data_dir)
+    return [r for r in load_rows(data_dir) if not r.get("derived_from") and (repository(r) in test) == frozen]
 
 
 def training_rows(data_dir: Path = DATA_DIR) -> list[dict]:
     """The original labelled answers from the training repositories (never a frozen test repository's)."""
-    test = _split_repositories(data_dir)
-    return [r for r in load_rows(data_dir) if not r.get("derived_from") and repository(r) not in test]
+    return _originals(data_dir, frozen=False)
 
 
 def frozen_rows(data_dir: Path = DATA_DIR) -> list[dict]:
-    test = _split_repositories(data_dir)
-    return [r for r in load_rows(data_dir) if not r.get("derived_from") and repository(r) in test]
+    return _originals(data_dir, frozen=True)
 
 
 def transcript(row: dict) -> str:
