@@ -175,13 +175,13 @@ def _threshold(p_negative: np.ndarray) -> float:
     return math.ceil((float(p_negative.max(initial=0.0)) + MARGIN) * 1000) / 1000
 
 
-def cross_validate(texts: Sequence[Text]) -> dict[str, object]:
-    """Out-of-fold probabilities per strength; the chosen strength and thresholds, with what they catch."""
+def cross_validate(texts: Sequence[Text], counts: Sequence[Counter[str]]) -> dict[str, object]:
+    """Out-of-fold probabilities per strength (`counts`: each text's `ngram_counts`); the chosen strength and
+    thresholds, with what they catch."""
     y = np.array([t.positive for t in texts])
     kind = np.array([t.kind for t in texts])
     judged = np.array([len(_WORD.findall(t.text)) >= MIN_WORDS for t in texts])  # what the detector looks at
     groups = [t.group for t in texts]
-    counts = [ngram_counts(t.text) for t in texts]
     folds = list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(texts)), y, groups))
     report: dict[str, object] = {}
     best: tuple[float, float] | None = None
@@ -220,8 +220,8 @@ def _digest(texts: Sequence[Text]) -> str:
 
 def train(data_dir: Path = DATA_DIR) -> dict[str, object]:
     texts = material(data_dir)
-    cv = cross_validate(texts)
     counts = [ngram_counts(t.text) for t in texts]
+    cv = cross_validate(texts, counts)
     idf = vocabulary(counts)
     index = {t: k for k, t in enumerate(idf)}
     y = np.array([t.positive for t in texts])
