@@ -29,7 +29,8 @@ import argparse
 import random
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -143,12 +144,19 @@ def interval(per_answer: Sequence[float], rng: np.random.Generator) -> tuple[flo
     return float(x.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
 
 
-def rules_hit(sentence: str) -> bool:
+@contextmanager
+def rules_only() -> Iterator[None]:
+    """Inside, the guard is the hand-written rules alone (the learned detector is off)."""
     was, guard.LEARNED = guard.LEARNED, False
     try:
-        return grader_text_start(sentence) is not None
+        yield
     finally:
         guard.LEARNED = was
+
+
+def rules_hit(sentence: str) -> bool:
+    with rules_only():
+        return grader_text_start(sentence) is not None
 
 
 def caught_by(text: str) -> tuple[bool, bool]:
@@ -167,9 +175,8 @@ def false_alarms(rows: Sequence[dict], label: str) -> None:
     def lost() -> int:
         return sum(len(" ".join(s.text for s in split_words(w, grader_text_span)[0]).split()) < len(w) for w in heard)
 
-    was, guard.LEARNED = guard.LEARNED, False
-    lost_to_rules = lost()
-    guard.LEARNED = was
+    with rules_only():
+        lost_to_rules = lost()
     print(f"false alarms, {label} ({len(rows)} answers): written sentences cut {by_guard} of {len(own)} (rules "
           f"alone {by_rules}); transcripts losing words {lost()} of {len(heard)} (rules alone {lost_to_rules})"
           + (" (detector off)" if not guard.LEARNED else ""))
