@@ -41,13 +41,17 @@ class _WavSink:
 
     def __init__(self, dest: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        self.raw = dest.open("wb")
+        # Written under a temporary name until its header is on disk, then renamed (the open file follows):
+        # a kill between creating the file and writing the header leaves no headerless WAV behind.
+        part = dest.with_name(dest.name + ".part")
+        self.raw = part.open("wb")
         self.file = wave.open(self.raw, "wb")  # noqa: SIM115 - closed in close()
         self.file.setnchannels(1)
         self.file.setsampwidth(2)
         self.file.setframerate(SAMPLE_RATE)
         self.file.writeframes(b"")  # the header is on disk from the start
         self.sync()
+        os.replace(part, dest)
 
     def sync(self) -> None:
         self.raw.flush()
