@@ -26,6 +26,12 @@ LevelCallback = Callable[[float], None]
 BlockCallback = Callable[[np.ndarray], None]
 
 
+def part_path(dest: Path) -> Path:
+    """Where an answer's WAV is written until its header is on disk (_WavSink): a kill in between leaves it,
+    holding no audio, and recovery removes it."""
+    return dest.with_name(dest.name + ".part")
+
+
 class Recorder(Protocol):
     def record(self, dest: Path, stop: threading.Event, on_level: LevelCallback | None = None,
                on_block: BlockCallback | None = None) -> Path:
@@ -43,7 +49,7 @@ class _WavSink:
         dest.parent.mkdir(parents=True, exist_ok=True)
         # Written under a temporary name until its header is on disk, then renamed (the open file follows):
         # a kill between creating the file and writing the header leaves no headerless WAV behind.
-        part = dest.with_name(dest.name + ".part")
+        part = part_path(dest)
         self.raw = part.open("wb")
         self.file = wave.open(self.raw, "wb")  # noqa: SIM115 - closed in close()
         self.file.setnchannels(1)

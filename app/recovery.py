@@ -14,6 +14,7 @@ from app.config import Targets
 from app.domain import RUBRIC_FOR_KIND, Session
 from app.errors import AudioError, NoSpeechError
 from app.practice import analyze_file
+from app.recorder import part_path
 from app.scoring.llm import Judge
 from app.speech.transcribe import Transcriber
 from app.store import Store
@@ -43,6 +44,8 @@ def recover(store: Store, transcriber: Transcriber, judge: Judge | None, targets
         for a in store.unfinished_attempts(sid):
             path = store.absolute(a.audio_path) if a.audio_path else None
             if path is None or not path.exists():
+                if path is not None:  # killed before the WAV's header was written: a file with no audio
+                    part_path(path).unlink(missing_ok=True)
                 store.set_attempt_status(a.id, "no_audio")
                 out.append(Recovered(sid, a.id, 0.0, "no_audio"))
                 continue

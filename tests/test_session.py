@@ -13,7 +13,7 @@ import pytest
 from app.domain import Question
 from app.errors import DeviceError, NoSpeechError
 from app.modelstore import load_manifest, require
-from app.recorder import BlockCallback, FileRecorder, LevelCallback, MicRecorder
+from app.recorder import BlockCallback, FileRecorder, LevelCallback, MicRecorder, part_path
 from app.recovery import recover
 from app.session import (
     ANSWERED,
@@ -208,6 +208,20 @@ def test_ctrl_c_mid_answer_leaves_it_for_recover(store: Store, models: AnswerMod
     (done,) = recover(store, models.transcriber, judge=None)  # `viva recover` finishes the answer
     assert (done.session_id, done.status) == (sid, "analysed") and 2.5 < done.audio_s < 3.5
     assert [r[3] for r in rows(store, sid)] == ["analysed"] and session_status(store, sid) == "recovered"
+
+
+def test_recover_removes_a_wav_killed_before_its_header_and_marks_the_answer_no_audio(
+        store: Store, models: AnswerModels) -> None:
+    with pytest.raises(KeyboardInterrupt), PracticeSession(store, QUESTIONS) as s:
+        s.ask(1)
+        s.record(1, FailingRecorder(LONG, 30, KeyboardInterrupt()), models, threading.Event())
+    sid = s.session_id or 0
+    wav = store.audio_dir / f"session-{sid:05d}" / "q01-take1.wav"
+    wav.unlink()  # as a kill -9 between creating the file and writing its header leaves it (recorder._WavSink)
+    part_path(wav).write_bytes(b"RIFF")
+    (done,) = recover(store, models.transcriber, judge=None)
+    assert (done.status, done.audio_s) == ("no_audio", 0.0) and session_status(store, sid) == "recovered"
+    assert not part_path(wav).exists() and not list(wav.parent.iterdir())
 
 
 def test_an_empty_import_style_session_is_removed(store: Store) -> None:
