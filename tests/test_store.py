@@ -291,6 +291,19 @@ def test_trend_points_and_category_filter(store: Store) -> None:
     assert store.trend("nlp") == []
 
 
+def test_a_follow_up_answer_keeps_its_delivery_in_the_trend_but_no_structure(store: Store) -> None:
+    sid = store.create_session("quick-3")
+    asked = _add(store, sid, 1, rubric=_result({"situation": True, "task": True, "action": True,
+                                                 "result": False}, 75))
+    follow = store.add_attempt(sid, 1, _question(), "And what came of it?", store.audio_path_for(sid, 1, 2),
+                               _analysis("um it shipped a week early", _result({"result": True}, 25)))
+    again = _add(store, sid, 2, rubric=_result({"situation": True}, 25))
+    points = store.trend()
+    assert [(p.attempt_id, p.follow_up, p.score) for p in points] == [(asked, False, 75), (follow, True, None),
+                                                                       (again, False, 25)]
+    assert points[1].items == {} and points[1].wpm is not None and points[1].fillers_per_100 is not None
+
+
 def test_add_result_keeps_both_and_trend_uses_latest(store: Store) -> None:
     sid = store.create_session(None)
     aid = _add(store, sid, rubric=_result({"situation": False, "action": False}, 0, model="first"))

@@ -41,6 +41,9 @@ class TrendPoint:
     question_text: str = ""
     kind: str | None = None
     position: int = 0  # the answer's place in its session
+    # an answer to the interviewer's follow-up (review.stored.follow_up_flags): its delivery counts, but it is
+    # an answer to one missing item, not to the question, so it has no structure score or items here
+    follow_up: bool = False
 
 
 class Store:
@@ -274,12 +277,17 @@ class Store:
     # -- trends ------------------------------------------------------------------------------------
 
     def trend(self, category: str | None = None) -> list[TrendPoint]:
-        """One point per analysed attempt, oldest first, with its latest rubric result's items."""
+        """One point per analysed attempt, oldest first, with its latest rubric result's items; an answer to a
+        follow-up (another question text than the first attempt at its position, as review.stored.follow_up_flags
+        tells them) keeps its delivery but no score or items: the plan, the review schedule and the coverage
+        charts would otherwise count the items a follow-up never asked for as missed."""
         sql = """
             SELECT a.id, a.session_id, a.created_at, a.category, a.wpm, a.fillers_per_100,
                    a.longest_pause_s, a.pauses_over_2s, a.question_id, a.question_text, a.kind, a.position,
                    (SELECT r.id FROM rubric_results r WHERE r.attempt_id = a.id ORDER BY r.id DESC LIMIT 1)
-                     AS result_id
+                     AS result_id,
+                   a.question_text IS NOT (SELECT f.question_text FROM attempts f WHERE f.session_id = a.session_id
+                                           AND f.position = a.position ORDER BY f.id LIMIT 1) AS follow_up
             FROM attempts a WHERE a.status = 'analysed' {where} ORDER BY a.created_at, a.id"""
         params: list[Any] = []
         where = ""
@@ -289,7 +297,7 @@ class Store:
         for row in self.db.query(sql.format(where=where), params):
             score = None
             items: dict[str, bool] = {}
-            if row["result_id"] is not None:
+            if row["result_id"] is not None and not row["follow_up"]:
                 score = next(self.db.query("SELECT score FROM rubric_results WHERE id = ?",
                                            [row["result_id"]]))["score"]
                 items = {r["item"]: bool(r["present"]) for r in self.db.query(
@@ -297,7 +305,7 @@ class Store:
             out.append(TrendPoint(row["id"], row["session_id"], row["created_at"], row["category"],
                                   row["wpm"], row["fillers_per_100"], row["longest_pause_s"],
                                   row["pauses_over_2s"], score, items, row["question_id"], row["question_text"],
-                                  row["kind"], row["position"]))
+                                  row["kind"], row["position"], bool(row["follow_up"])))
         return out
 
 
