@@ -187,3 +187,18 @@ def test_counts_get_whole_number_steps() -> None:
 
     assert [nice_step(s) for s in (100, 7, 0.9)] == [25, 2, 0.25]
     assert [nice_step(s, integer=True) for s in (1.1, 7, 10, 30)] == [1, 2, 5, 10]
+
+
+def test_trends_lists_a_follow_up_answer_with_its_delivery_and_no_score(home: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(home)
+    q = Question("beh-x", "behavioral", "behavioral", "easy", 120, "Tell me about a conflict.", ())
+    sid = store.create_session("quick-3")
+    store.add_attempt(sid, 1, q, q.text, None, _answer(60, 0.4, (True, True, True, False)))
+    store.add_attempt(sid, 1, q, "And how did it end?", None, _answer(30, 0.4, (False, False, False, True)))
+    assert main(["trends"]) == 0
+    asked, follow = capsys.readouterr().out.splitlines()
+    assert asked.endswith("score 75") and "follow-up" not in asked
+    assert "fillers/100" in follow and follow.endswith("score - (a follow-up: delivery only)")
+    assert main(["trends", "--json"]) == 0
+    assert '"follow_up": true' in capsys.readouterr().out

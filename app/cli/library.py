@@ -189,7 +189,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
         print(f"viva: wrote the trend charts to {args.plot} ({size // 1024} KB)", file=sys.stderr)
     emit([asdict(p) for p in points], args.json, "\n".join(
         f"{p.created_at}  {p.category or '-':<20} {p.wpm or 0:5.0f} wpm  {p.fillers_per_100 or 0:4.1f} fillers/100  "
-        f"score {p.score if p.score is not None else '-'}" for p in points) or "no analysed answers yet")
+        f"score {p.score if p.score is not None else '-'}{' (a follow-up: delivery only)' if p.follow_up else ''}"
+        for p in points) or "no analysed answers yet")
     return 0
 
 
