@@ -3,7 +3,9 @@ the on-topic gates, the guard and the LLM's bounded say."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -180,6 +182,48 @@ def test_a_hand_made_deletion_labels_the_sentences_it_removed() -> None:
     ex = written(row, "star", "original", "g", "x")
     assert ex.sentence_labels["action"] == (False, False, True, False)  # the shortest evidence substring only
     assert with_deletions(ex, row, [cut]).sentence_labels["action"] == (False, False, True, True)
+
+
+def test_added_evidence_joins_its_rows_own_and_labels_more_sentences(tmp_path: Path) -> None:
+    from app.scoring.corpus import ADDED_EVIDENCE, load_rows
+
+    answer = ("Dropout drops units at random. It regularises the net. Its downside: slower training. "
+              "It costs more epochs.")
+    row = {"id": "x", "kind": "concept", "question": "What is dropout?", "answer": answer,
+           "labels": {"definition": True, "intuition": False, "tradeoff": True},
+           "evidence": {"definition": ["Dropout drops units at random."], "intuition": [],
+                        "tradeoff": ["Its downside: slower training."]}}
+    cut = {**row, "id": "x~no-definition", "derived_from": "x", "ablated": ["definition"],
+           "answer": "Its downside: slower training. It costs more epochs.",
+           "labels": {**row["labels"], "definition": False},
+           "evidence": {"definition": [], "intuition": [], "tradeoff": ["Its downside: slower training."]}}
+    (tmp_path / "answers-t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (row, cut)), encoding="utf-8")
+    added = {"id": "x", "extra": {"definition": ["It regularises the net."], "tradeoff": ["It costs more epochs."],
+                                  "intuition": ["It regularises the net."]}}
+    (tmp_path / ADDED_EVIDENCE).write_text(json.dumps(added) + "\n\n", encoding="utf-8")
+    original, copy = load_rows(tmp_path)
+    assert original["evidence"] == {"definition": ["Dropout drops units at random.", "It regularises the net."],
+                                    "intuition": [],  # labelled false: an added place does not make it present
+                                    "tradeoff": ["Its downside: slower training.", "It costs more epochs."]}
+    assert copy["evidence"] == {"definition": [], "intuition": [],  # the copy holds the added place no more
+                                "tradeoff": ["Its downside: slower training.", "It costs more epochs."]}
+    assert [r["evidence"] for r in load_rows(tmp_path, added=False)] == [row["evidence"], cut["evidence"]]
+    assert written(original, "concept", "original", "g", "x").sentence_labels["tradeoff"] == (False, False, True, True)
+
+
+def test_every_added_place_is_its_original_answers_text_for_an_item_it_has() -> None:
+    from app.scoring.corpus import ADDED_EVIDENCE, DATA_DIR, load_rows
+
+    rows = {r["id"]: r for r in load_rows(added=False)}
+    files = [DATA_DIR / ADDED_EVIDENCE, *sorted((DATA_DIR / "held").glob("evidence-added-*.jsonl"))]
+    assert len(files) == 3  # the used file and the two held (tests/data/SOURCES.md)
+    lines = [line for path in files for line in path.read_text(encoding="utf-8").splitlines()]
+    for added in (json.loads(line) for line in lines if line.strip()):
+        row = rows[added["id"]]
+        assert not row.get("derived_from"), added["id"]  # places of originals; copies take what they still hold
+        for item, subs in added["extra"].items():
+            assert row["labels"][item] and subs, (added["id"], item)
+            assert all(s in row["answer"] and s not in row["evidence"][item] for s in subs), (added["id"], item)
 
 
 RESERVED = {"JaewonJeung/notes", "islamyasin07/data-structures-python", "Sammii-HK/iprep", "HenryLiang-123/BHG",

@@ -61,10 +61,27 @@ class Example:
         return " ".join(s.text for s in self.sentences)
 
 
-def load_rows(data_dir: Path = DATA_DIR) -> list[dict]:
+ADDED_EVIDENCE = "evidence-added.jsonl"
+
+
+def load_rows(data_dir: Path = DATA_DIR, added: bool = True) -> list[dict]:
+    """The labelled rows, with the evidence of `ADDED_EVIDENCE` (when `added` and the file is there) joined to
+    each row's own: further places in an original's answer that show an item it is labelled with, listed after
+    the row's labeller gave only the shortest (tests/data/SOURCES.md). A hand-made ablated copy gets those of
+    its original's places that it still holds, for the items it is still labelled with."""
     rows = []
     for path in sorted(data_dir.glob("answers-*.jsonl")):
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = data_dir / ADDED_EVIDENCE
+    if not added or not path.is_file():
+        return rows
+    lines = path.read_text(encoding="utf-8").splitlines()
+    extra = {a["id"]: a["extra"] for a in (json.loads(line) for line in lines if line.strip())}
+    for row in rows:
+        for item, subs in extra.get(row.get("derived_from") or row["id"], {}).items():
+            if row["labels"].get(item):
+                own = row["evidence"].setdefault(item, [])
+                own += [s for s in subs if s in row["answer"] and s not in own]
     return rows
 
 
