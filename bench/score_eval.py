@@ -34,7 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.scoring.corpus import Example, build, load_rows, split  # noqa: E402
+from app.scoring.corpus import Example, build, load_rows, read_jsonl, split  # noqa: E402
 from app.scoring.learn import Rows, _folds, answer_best, balanced_accuracy, cross_validated, fit_item  # noqa: E402
 from app.scoring.model import QUESTION_SIDE, gate_names, meaning_lemmas, question_side  # noqa: E402
 from app.scoring.rubrics import default_rubrics  # noqa: E402
@@ -230,7 +230,7 @@ def dev_figures() -> None:
     if not DEV.is_file():
         print("dev set: not found (measure-only, read from ../shared)")
         return
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(DEV)
     for kind, rid in (("behavioral", "star"), ("design", "design"), ("concept", "concept")):
         mine = [r for r in rows if r["kind"] == kind]
         if not mine:

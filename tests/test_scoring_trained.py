@@ -212,13 +212,12 @@ def test_added_evidence_joins_its_rows_own_and_labels_more_sentences(tmp_path: P
 
 
 def test_every_added_place_is_its_original_answers_text_for_an_item_it_has() -> None:
-    from app.scoring.corpus import ADDED_EVIDENCE, DATA_DIR, load_rows
+    from app.scoring.corpus import ADDED_EVIDENCE, DATA_DIR, load_rows, read_jsonl
 
     rows = {r["id"]: r for r in load_rows(added=False)}
     files = [DATA_DIR / ADDED_EVIDENCE, *sorted((DATA_DIR / "held").glob("evidence-added-*.jsonl"))]
     assert len(files) == 3  # the used file and the two held (tests/data/SOURCES.md)
-    lines = [line for path in files for line in path.read_text(encoding="utf-8").splitlines()]
-    for added in (json.loads(line) for line in lines if line.strip()):
+    for added in (a for path in files for a in read_jsonl(path)):
         row = rows[added["id"]]
         assert not row.get("derived_from"), added["id"]  # places of originals; copies take what they still hold
         for item, subs in added["extra"].items():

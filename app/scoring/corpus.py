@@ -64,19 +64,21 @@ class Example:
 ADDED_EVIDENCE = "evidence-added.jsonl"
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """The objects of a JSON-lines file, blank lines skipped."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def load_rows(data_dir: Path = DATA_DIR, added: bool = True) -> list[dict]:
     """The labelled rows, with the evidence of `ADDED_EVIDENCE` (when `added` and the file is there) joined to
     each row's own: further places in an original's answer that show an item it is labelled with, listed after
     the row's labeller gave only the shortest (tests/data/SOURCES.md). A hand-made ablated copy gets those of
     its original's places that it still holds, for the items it is still labelled with."""
-    rows = []
-    for path in sorted(data_dir.glob("answers-*.jsonl")):
-        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    path = data_dir / ADDED_EVIDENCE
-    if not added or not path.is_file():
+    rows = [row for path in sorted(data_dir.glob("answers-*.jsonl")) for row in read_jsonl(path)]
+    added_path = data_dir / ADDED_EVIDENCE
+    if not added or not added_path.is_file():
         return rows
-    lines = path.read_text(encoding="utf-8").splitlines()
-    extra = {a["id"]: a["extra"] for a in (json.loads(line) for line in lines if line.strip())}
+    extra = {a["id"]: a["extra"] for a in read_jsonl(added_path)}
     for row in rows:
         for item, subs in extra.get(row.get("derived_from") or row["id"], {}).items():
             if row["labels"].get(item):
