@@ -8,6 +8,8 @@ times. Two arms are scored on the same held-out folds: "without" fits (and calib
 answers that are not in `--file`, "with" on every training answer. Printed: each arm's out-of-fold macro balanced
 accuracy (written and spoken, bootstrap intervals over original answers), the share of deleted parts still called
 present, and the written figure on the file's own answers and on the others, per shuffle and as mean +/- std.
+Written for STAR (no on-topic gate). For design and concept, the gate's question-side folds (score_eval.gate_cv)
+stay grouped by answer.
 
 Run: .venv/bin/python bench/score_sources.py [--rubric star] [--file answers-grown4.jsonl] [--shuffles 3]
 """
