@@ -31,7 +31,7 @@ from app.scoring.corpus import DATA_DIR, build, load_rows, read_jsonl, repositor
 from app.scoring.train import SETTINGS, idf_from, topic_from  # noqa: E402
 from bench.score_common import figures  # noqa: E402
 
-OUTER = 5  # learn.cross_validated's outer folds; its inner (calibration) folds keep grouping by answer
+OUTER = 5  # learn.cross_validated's outer folds; its inner (calibration) folds (learn.INNER_FOLDS) stay by answer
 
 
 def main() -> int:
@@ -51,7 +51,7 @@ def main() -> int:
         if len(set(row_groups.tolist())) < 2:
             return []  # a fit this small (one answer's rows) gets no out-of-fold calibration
         repos = np.array([source.get(g, g) for g in row_groups.tolist()])
-        if k != OUTER or len(set(repos.tolist())) < 2:
+        if k == learn.INNER_FOLDS or len(set(repos.tolist())) < 2:
             return plain_folds(groups, answer, k)
         n = min(k, len(set(repos.tolist())))
         return [test for _, test in GroupKFold(n_splits=n, shuffle=True, random_state=seed[0])

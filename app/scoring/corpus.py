@@ -69,12 +69,15 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def load_rows(data_dir: Path = DATA_DIR, added: bool = True) -> list[dict]:
-    """The labelled rows, with the evidence of `ADDED_EVIDENCE` (when `added` and the file is there) joined to
-    each row's own: further places in an original's answer that show an item it is labelled with, listed after
-    the row's labeller gave only the shortest (tests/data/SOURCES.md). A hand-made ablated copy gets those of
-    its original's places that it still holds, for the items it is still labelled with."""
-    rows = [row for path in sorted(data_dir.glob("answers-*.jsonl")) for row in read_jsonl(path)]
+def load_rows(data_dir: Path = DATA_DIR, added: bool = True, exclude: Iterable[str] = ()) -> list[dict]:
+    """The labelled rows (but those of the files named in `exclude`), with the evidence of `ADDED_EVIDENCE`
+    (when `added` and the file is there) joined to each row's own: further places in an original's answer that
+    show an item it is labelled with, listed after the row's labeller gave only the shortest (tests/data/
+    SOURCES.md). A hand-made ablated copy gets those of its original's places that it still holds, for the items
+    it is still labelled with."""
+    skip = set(exclude)
+    rows = [row for path in sorted(data_dir.glob("answers-*.jsonl")) if path.name not in skip
+            for row in read_jsonl(path)]
     added_path = data_dir / ADDED_EVIDENCE
     if not added or not added_path.is_file():
         return rows

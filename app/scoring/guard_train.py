@@ -35,16 +35,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from app.paths import PROJECT_ROOT
-from app.scoring.corpus import (
-    DATA_DIR,
-    RUBRIC_OF_KIND,
-    load_rows,
-    read_jsonl,
-    repository,
-    spoken,
-    test_repositories,
-    written,
-)
+from app.scoring.corpus import DATA_DIR, RUBRIC_OF_KIND, load_rows, repository, spoken, test_repositories, written
 from app.scoring.guard import _WORD, DETECTOR_FORMAT, MIN_WORDS, detector_path, ngram_counts, tfidf, windows
 from app.scoring.learn import training_command
 from app.scoring.sentences import plain, split_text
@@ -103,10 +94,8 @@ NOT_FOR_GUARD = ("answers-grown4.jsonl",)
 
 def _originals(data_dir: Path, frozen: bool) -> list[dict]:
     test = test_repositories(data_dir)
-    skip = set() if frozen else {r["id"] for name in NOT_FOR_GUARD if (data_dir / name).is_file()
-                                 for r in read_jsonl(data_dir / name)}
-    return [r for r in load_rows(data_dir) if not r.get("derived_from") and r["id"] not in skip
-            and (repository(r) in test) == frozen]
+    rows = load_rows(data_dir, exclude=() if frozen else NOT_FOR_GUARD)
+    return [r for r in rows if not r.get("derived_from") and (repository(r) in test) == frozen]
 
 
 def training_rows(data_dir: Path = DATA_DIR) -> list[dict]:
