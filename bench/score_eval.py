@@ -29,13 +29,14 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.scoring.corpus import Example, build, load_rows, read_jsonl, split  # noqa: E402
-from app.scoring.learn import Rows, _folds, answer_best, balanced_accuracy, cross_validated, fit_item  # noqa: E402
+from app.scoring.learn import Outer, Rows, answer_best, balanced_accuracy, cross_validated, fit_item, folds  # noqa: E402
 from app.scoring.model import QUESTION_SIDE, gate_names, meaning_lemmas, question_side  # noqa: E402
 from app.scoring.rubrics import default_rubrics  # noqa: E402
 from app.scoring.scorer import score_answer, score_cues  # noqa: E402
@@ -56,15 +57,16 @@ from app.scoring.train import (  # noqa: E402
     topic_from,
 )
 from app.scoring.trained import score_trained  # noqa: E402
-from bench.score_common import OFF, OFFTOPIC_MAX, Verdicts, choose, figures, macro, path_verdicts  # noqa: E402
+from bench.score_common import OFF, OFFTOPIC_MAX, Figures, Verdicts, choose, figures, macro, path_verdicts  # noqa: E402
 
 MIN_GAIN = 0.01
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "answers-dev.jsonl"
 
 
 def cv_verdicts(rid: str, examples: list[Example], idf: dict[str, float], idf_default: float,
-                families: Sequence[str], C: float, deletions: bool | None = None) -> Verdicts:
-    items, gate = cv_parts(rid, examples, idf, idf_default, families, C, deletions)
+                families: Sequence[str], C: float, deletions: bool | None = None, outer: Outer | None = None,
+                by_source: bool | None = None) -> Verdicts:
+    items, gate = cv_parts(rid, examples, idf, idf_default, families, C, deletions, outer, by_source=by_source)
     return {item: v & gate for item, v in items.items()}
 
 
@@ -72,30 +74,39 @@ TOPIC: list[TopicSpace] = []  # the meaning space fitted on the training reposit
 
 
 def cv_parts(rid: str, examples: list[Example], idf: dict[str, float], idf_default: float,
-             families: Sequence[str], C: float, deletions: bool | None = None) -> tuple[Verdicts, np.ndarray]:
+             families: Sequence[str], C: float, deletions: bool | None = None, outer: Outer | None = None,
+             fit_on: np.ndarray | None = None, by_source: bool | None = None) -> tuple[Verdicts, np.ndarray]:
     """Out-of-fold item verdicts (before the gate) and out-of-fold on-topic gate verdicts. `deletions`: whether
-    thresholds count deletions as a class (default: the recorded setting). The meaning space of the relevance
-    features is fitted on all the training repositories' text at once (unsupervised, a small leak: bench/
-    score_relevance.py fits it per fold); the question-side features' reference pool is per fold (gate_cv)."""
+    thresholds count deletions as a class (default: the recorded setting); `outer`: the held-out folds
+    (default: grouped by original answer); `fit_on`: the answers the item classifiers may be fitted on (default:
+    every on-topic one; the gate likewise, among all the answers); `by_source`: whether the item classifiers
+    calibrate on folds by source repository (learn.fit_item; default: the recorded setting). The meaning space
+    of the relevance features is fitted on all the training repositories' text at once (unsupervised, a small
+    leak: bench/score_relevance.py fits it per fold); the question-side features' reference pool is per fold
+    (gate_cv)."""
     deletions = SETTINGS[rid].deletions if deletions is None else deletions
+    by_source = SETTINGS[rid].by_source if by_source is None else by_source
     data = featurised(default_rubrics()[rid], examples, idf, idf_default, families, topic=TOPIC[0] if TOPIC else None)
     gate = np.ones(len(examples), dtype=bool)
     if not data.on_topic.all():
         # the floor is computed from all these answers' pairings at once (a low percentile: a small leak)
-        gate = gate_cv(rid, data) | (data.foreign < data.gate_floor())
-    return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, fit_on=data.on_topic,
-                                  deleted=data.deleted[item] if deletions else None)
+        gate = gate_cv(rid, data, outer, fit_on) | (data.foreign < data.gate_floor())
+    usable = data.on_topic if fit_on is None else data.on_topic & fit_on
+    return {item: cross_validated(data.rows, data.y[item], data.labels[item], C, outer, fit_on=usable,
+                                  deleted=data.deleted[item] if deletions else None, by_source=by_source)
             for item in data.y}, gate
 
 
-def gate_cv(rid: str, data: RubricData) -> np.ndarray:
-    """Out-of-fold on-topic gate verdicts (the folds of learn.cross_validated). Where the gate uses the
+def gate_cv(rid: str, data: RubricData, outer: Outer | None = None, fit_on: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold on-topic gate verdicts (the folds of learn.cross_validated, `outer`; fitted only on the answers
+    `fit_on` marks, default all). Where the gate uses the
     question-side features (model.QUESTION_SIDE), each fold computes them against a reference pool of its own
     training answers' questions and the bank's (as train.topic_from builds it from all of them): a held-out
     answer's own question is not in the pool, as an answer to a question Viva has never seen would not be."""
     pass_negatives = None if rid == "star" else GATE_PASS_OFFTOPIC
     if not TOPIC or not set(QUESTION_SIDE) & set(gate_names(rid)):
-        return cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C, pass_negatives=pass_negatives)
+        return cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C, outer, fit_on=fit_on,
+                               pass_negatives=pass_negatives)
     examples, rows = data.examples, data.gate_rows
     lemmas = [meaning_lemmas(e.question, e.sentences) for e in examples]
     base = [dict(zip(data.gate_vectorizer.get_feature_names_out(), rows.X[k].toarray()[0], strict=True))
@@ -103,35 +114,91 @@ def gate_cv(rid: str, data: RubricData) -> np.ndarray:
     bank = bank_questions_of(POOL_KIND[rid])
     verdict = np.zeros(len(examples), dtype=bool)
     answers = np.arange(len(examples))
-    for test_rows in _folds(rows.groups, rows.answer, 5):
+    outer = outer or Outer()
+    for test_rows in folds(rows.groups if outer.groups is None else outer.groups, rows.answer, outer.k, outer.seed):
         held = np.unique(rows.answer[test_rows])
-        roots = {examples[k].root for k in np.setdiff1d(answers, held)}
+        rest = np.setdiff1d(answers if fit_on is None else answers[fit_on], held)
+        roots = {examples[k].root for k in rest}
         pool = sorted({e.question for e in examples if e.how == "original" and e.root in roots} | set(bank))
         space = TOPIC[0].with_pool({rid: [_lemma_bag([q]) for q in pool]})
         feats = [{**f, **question_side(space, rid, *lemmas[k])} if lemmas[k][0] else f for k, f in enumerate(base)]
         fold_rows = Rows(_matrix(data.gate_vectorizer, feats), rows.answer, rows.groups)
-        train, _ = fold_rows.take(np.setdiff1d(answers, held))
-        fit = fit_item(train, data.on_topic[np.setdiff1d(answers, held)], data.on_topic[np.setdiff1d(answers, held)],
-                       GATE_C, pass_negatives=pass_negatives)
+        train, _ = fold_rows.take(rest)
+        fit = fit_item(train, data.on_topic[rest], data.on_topic[rest], GATE_C, pass_negatives=pass_negatives)
         test, _ = fold_rows.take(held)
         verdict[held] = answer_best(fit.probabilities(test.X), test.answer, len(held)) >= fit.threshold
     return verdict
+
+
+def outers(args: argparse.Namespace, examples: Sequence[Example]) -> list[Outer]:
+    """The held-out folds `--by` asks for: grouped by original answer (one fixed split), or by source
+    repository (`--shuffles` shuffled splits; a repository's answers are all held out together)."""
+    if args.by == "answer":
+        return [Outer()]
+    repos = np.array([e.group for e in examples])
+    return [Outer(groups=repos, seed=s) for s in range(args.shuffles)]
+
+
+def cv_candidates(rid: str, mine: list[Example], idf: dict[str, float], idf_default: float, cue_v: Verdicts,
+                  outer: Outer) -> dict[str, Figures]:
+    """The cross-validated figures of every scorer on `mine`: the trained model, the cue scorer, and where the
+    rubric has a gate, the cue scorer behind it and with each item also confirmed by the trained classifier's
+    out-of-fold verdict (scorer.score_cues confirm)."""
+    items, gate = cv_parts(rid, mine, idf, idf_default, SETTINGS[rid].families, SETTINGS[rid].C, outer=outer)
+    out = {"trained": figures({i: v & gate for i, v in items.items()}, mine), "cues": figures(cue_v, mine)}
+    if not gate.all():
+        out["cues+gate"] = figures({i: v & gate for i, v in cue_v.items()}, mine)
+        out["cues+trained"] = figures({i: v & items[i] & gate for i, v in cue_v.items()}, mine)
+    return out
+
+
+def mean_figures(runs: Sequence[dict[str, Figures]]) -> dict[str, Figures]:
+    """Each scorer's figures averaged over runs (shuffled splits): interval ends averaged too."""
+    if len(runs) == 1:
+        return dict(runs[0])
+
+    def mean(values: Sequence[float]) -> float:
+        return float(np.mean(values))
+
+    return {name: Figures(mean([r[name].written for r in runs]),
+                          (mean([r[name].written_ci[0] for r in runs]), mean([r[name].written_ci[1] for r in runs])),
+                          mean([r[name].spoken for r in runs]),
+                          (mean([r[name].spoken_ci[0] for r in runs]), mean([r[name].spoken_ci[1] for r in runs])),
+                          mean([r[name].deleted for r in runs]), runs[0][name].deletions,
+                          mean([r[name].offtopic for r in runs]), runs[0][name].pairings)
+            for name in runs[0]}
+
+
+def cv_mean(rid: str, mine: list[Example], idf: dict[str, float], idf_default: float, splits: Sequence[Outer],
+            **settings: Any) -> Figures:
+    """The trained model's cross-validated figures with `settings` (cv_verdicts' keywords), averaged over
+    `splits`."""
+    return mean_figures([{"v": figures(cv_verdicts(rid, mine, idf, idf_default, outer=o, **settings), mine)}
+                         for o in splits])["v"]
 
 
 def written_ba(v: Verdicts, examples: Sequence[Example]) -> float:
     return macro(v, examples, np.flatnonzero([e.path == "written" and e.how not in OFF for e in examples]))
 
 
-def grid(rid: str, mine: list[Example], idf: dict[str, float], idf_default: float) -> None:
+def grid(rid: str, mine: list[Example], idf: dict[str, float], idf_default: float,
+         splits: Sequence[Outer] = (Outer(),)) -> None:
     """Coordinate search from the recorded setting: toggle one family or change C and keep the best move if it
-    gains at least MIN_GAIN (smaller gains are within the noise of a few dozen answers); at most twice."""
+    gains at least MIN_GAIN (smaller gains are within the noise of a few dozen answers); at most twice. Each
+    setting's figure is its written balanced accuracy averaged over `splits`."""
+
+    def score(families: set[str], C: float) -> float:
+        return float(np.mean([written_ba(cv_verdicts(rid, mine, idf, idf_default, sorted(families), C, outer=o), mine)
+                              for o in splits]))
+
     fams, C = set(SETTINGS[rid].families), SETTINGS[rid].C
-    best = written_ba(cv_verdicts(rid, mine, idf, idf_default, sorted(fams), C), mine)
+    best = score(fams, C)
     print(f"  grid start {'+'.join(sorted(fams))} C={C}: CV written {best:.3f}")
     for _ in range(2):
         trials = [(fams ^ {f}, C) for f in FAMILIES if fams ^ {f}] + [(fams, c) for c in (0.1, 0.3, 1.0, 3.0) if c != C]
-        scored = [(written_ba(cv_verdicts(rid, mine, idf, idf_default, sorted(f), c), mine), sorted(f), c)
-                  for f, c in trials]
+        scored = [(score(f, c), sorted(f), c) for f, c in trials]
+        for value, f, c in scored:
+            print(f"    {'+'.join(f)} C={c}: {value:.3f}")
         top = max(scored, key=lambda t: t[0])
         print(f"  grid best move {'+'.join(top[1])} C={top[2]}: CV written {top[0]:.3f}")
         if top[0] < best + MIN_GAIN:
@@ -250,6 +317,9 @@ def main() -> int:
     ap.add_argument("--rubric", choices=sorted(SETTINGS))
     ap.add_argument("--cv-only", action="store_true", help="no frozen-split figures (while choosing settings)")
     ap.add_argument("--other", action="store_true", help="also the frozen-split figures of the scorers not chosen")
+    ap.add_argument("--by", choices=("answer", "source"), default="answer",
+                    help="hold out folds grouped by original answer, or by source repository (default: %(default)s)")
+    ap.add_argument("--shuffles", type=int, default=3, help="with --by source: how many shuffled splits")
     args = ap.parse_args()
     train, test = split(build(load_rows()))
     idf, idf_default = idf_from(train)
@@ -261,18 +331,17 @@ def main() -> int:
         mine = [e for e in train if e.rubric == rid]
         print(f"{rid}: families {'+'.join(fams)}, C={C}, {len({e.root for e in mine})} training originals, "
               f"{len(mine)} examples")
-        items, gate = cv_parts(rid, mine, idf, idf_default, fams, C)
         cue_v = path_verdicts(mine, score_cues)
-        candidates = {"trained": figures({i: v & gate for i, v in items.items()}, mine),
-                      "cues": figures(cue_v, mine)}
-        if not gate.all():
-            candidates["cues+gate"] = figures({i: v & gate for i, v in cue_v.items()}, mine)
-            # each item also confirmed by the trained classifier's out-of-fold verdict (scorer.score_cues confirm)
-            candidates["cues+trained"] = figures({i: v & items[i] & gate for i, v in cue_v.items()}, mine)
-        for name, f in candidates.items():
-            print(f"  CV {name:9s} {f.line()}")
+        runs = [cv_candidates(rid, mine, idf, idf_default, cue_v, outer) for outer in outers(args, mine)]
+        for k, run in enumerate(runs):
+            for name, f in run.items():
+                print(f"  CV{'' if len(runs) == 1 else f' shuffle {k}'} {name:9s} {f.line()}")
+        candidates = mean_figures(runs)
+        if len(runs) > 1:
+            for name, f in candidates.items():
+                print(f"  CV mean of {len(runs)} shuffles {name:9s} {f.line()}")
         allowed = candidates
-        if not gate.all():
+        if "cues+gate" in candidates:
             turned, with_items = calibration_rejections(rid)
             print(f"  the committed gate turns away {turned} calibration answers given to their own question "
                   f"({with_items} with items present)")
@@ -307,18 +376,22 @@ def main() -> int:
                 if name != DEFAULTS[rid]:
                     print(f"  TEST {name} (not the default)  {figures(path_verdicts(held, score), held).line()}")
         if args.ablation:
+            splits = outers(args, mine)
+            cv = partial(cv_mean, rid, mine, idf, idf_default, splits)
             other = not settings.deletions
-            v = cv_verdicts(rid, mine, idf, idf_default, fams, C, deletions=other)
             print(f"  ablation thresholds {'paying' if other else 'not paying'} for deletions (learn."
-                  f"deletion_balanced_accuracy): CV trained {figures(v, mine).line()}")
+                  f"deletion_balanced_accuracy): CV trained {cv(families=fams, C=C, deletions=other).line()}")
+            print(f"  ablation calibrating by {'answer' if settings.by_source else 'source repository'} instead "
+                  f"(learn.fit_item by_source): CV trained "
+                  f"{cv(families=fams, C=C, by_source=not settings.by_source).line()}")
             for fam in FAMILIES:
                 changed = tuple(f for f in fams if f != fam) if fam in fams else (*fams, fam)
                 if changed:
-                    v = cv_verdicts(rid, mine, idf, idf_default, changed, C)
+                    f = cv(families=changed, C=C)
                     print(f"  ablation {'without' if fam in fams else 'with   '} {fam:4s}: CV written "
-                          f"{written_ba(v, mine):.3f} (spoken {figures(v, mine).spoken:.3f})")
+                          f"{f.written:.3f} (spoken {f.spoken:.3f}, deleted still present {f.deleted:.0%})")
         if args.grid:
-            grid(rid, mine, idf, idf_default)
+            grid(rid, mine, idf, idf_default, outers(args, mine))
     if not args.rubric:
         dev_figures()
     return 0

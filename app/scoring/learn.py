@@ -34,13 +34,14 @@ class Rows:
     X: csr_matrix
     answer: np.ndarray  # row -> answer index
     groups: np.ndarray  # answer index -> fold group (the original answer's id)
+    sources: np.ndarray | None = None  # answer index -> its source repository, where known
 
     def take(self, answers: np.ndarray) -> tuple[Rows, np.ndarray]:
         """The rows of `answers` (indices), renumbered, and the row mask."""
         renumber = {int(a): k for k, a in enumerate(answers)}
         mask = np.isin(self.answer, answers)
         return Rows(self.X[mask], np.array([renumber[int(a)] for a in self.answer[mask]], dtype=int),
-                    self.groups[answers]), mask
+                    self.groups[answers], None if self.sources is None else self.sources[answers]), mask
 
 
 @dataclass(frozen=True)
@@ -109,21 +110,31 @@ def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(m.coef_[0][0]), float(m.intercept_[0])
 
 
-def _folds(groups: np.ndarray, answer: np.ndarray, k: int) -> list[np.ndarray]:
-    """Row masks of `k` grouped folds (by the answers' groups)."""
-    n = min(k, len(set(groups.tolist())))
+def folds(groups: np.ndarray, answer: np.ndarray, k: int, seed: int | None = None) -> list[np.ndarray]:
+    """Row indices of `k` grouped folds (by the answers' `groups`; fewer where there are fewer groups), in
+    GroupKFold's fixed order, or shuffled by `seed`; none where the rows hold fewer than two groups."""
     row_groups = groups[answer]
-    return [test for _, test in GroupKFold(n_splits=n).split(np.zeros(len(answer)), groups=row_groups)]
+    n = min(k, len(set(row_groups.tolist())))
+    if n < 2:
+        return []
+    split = GroupKFold(n_splits=n) if seed is None else GroupKFold(n_splits=n, shuffle=True, random_state=seed)
+    return [test for _, test in split.split(np.zeros(len(answer)), groups=row_groups)]
 
 
 def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, deleted: np.ndarray | None = None,
-             pass_negatives: float | None = None) -> ItemFit:
+             pass_negatives: float | None = None, by_source: bool = False) -> ItemFit:
     """Fit, calibrate and threshold one item. `y`: per-row sentence labels; `labels`: per-answer labels;
-    `deleted`: per answer, whether the item was deleted from it (choose_threshold). (For the answer-level
+    `deleted`: per answer, whether the item was deleted from it (choose_threshold); `by_source`: calibrate and
+    threshold on out-of-fold values from folds that hold out whole source repositories (`rows.sources`, where
+    there are at least two), so the probabilities mean what they will on answers from a source never seen,
+    instead of folds by original answer. (For the answer-level
     on-topic gate, each answer is one row: `rows.answer` is the identity; with `pass_negatives`, its threshold
     is at most the one that lets that share of the negatives' out-of-fold probabilities through.)"""
     z = np.zeros(rows.X.shape[0])
-    for test in _folds(rows.groups, rows.answer, INNER_FOLDS):
+    inner = rows.groups
+    if by_source and rows.sources is not None and len(set(rows.sources.tolist())) >= 2:
+        inner = rows.sources
+    for test in folds(inner, rows.answer, INNER_FOLDS):
         train = np.setdiff1d(np.arange(len(y)), test)
         if len(set(y[train].tolist())) < 2:
             continue
@@ -139,20 +150,34 @@ def fit_item(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, deleted: n
     return ItemFit(model.coef_[0], float(model.intercept_[0]), (a, b), threshold)
 
 
-def cross_validated(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, folds: int = 5,
+@dataclass(frozen=True)
+class Outer:
+    """How cross_validated holds answers out: `k` folds grouped by `groups` (per answer; None: the rows' own
+    groups, the original answers), in fixed order or shuffled by `seed`. Grouped by source repository, every
+    answer of one author's repository is held out at once, as answers from a source Viva never saw would be."""
+
+    k: int = 5
+    groups: np.ndarray | None = None
+    seed: int | None = None
+
+
+def cross_validated(rows: Rows, y: np.ndarray, labels: np.ndarray, C: float, outer: Outer | None = None,
                     fit_on: np.ndarray | None = None, deleted: np.ndarray | None = None,
-                    pass_negatives: float | None = None) -> np.ndarray:
+                    pass_negatives: float | None = None, by_source: bool = False) -> np.ndarray:
     """Out-of-fold answer verdicts (nested: each outer fold fits, calibrates and thresholds on the rest, using
-    only the answers `fit_on` marks; every answer of the held-out fold is predicted)."""
+    only the answers `fit_on` marks, as fit_item with `by_source`; every answer of the held-out fold is
+    predicted)."""
     verdict = np.zeros(len(labels), dtype=bool)
     answers = np.arange(len(labels))
     usable = np.ones(len(labels), dtype=bool) if fit_on is None else fit_on
-    for test_rows in _folds(rows.groups, rows.answer, folds):
+    outer = outer or Outer()
+    groups = rows.groups if outer.groups is None else outer.groups
+    for test_rows in folds(groups, rows.answer, outer.k, outer.seed):
         test_answers = np.unique(rows.answer[test_rows])
         train_answers = np.setdiff1d(answers[usable], test_answers)
         train, mask = rows.take(train_answers)
         fit = fit_item(train, y[mask], labels[train_answers], C,
-                       None if deleted is None else deleted[train_answers], pass_negatives)
+                       None if deleted is None else deleted[train_answers], pass_negatives, by_source)
         held, hmask = rows.take(test_answers)
         best = answer_best(fit.probabilities(held.X), held.answer, len(test_answers))
         verdict[test_answers] = best >= fit.threshold

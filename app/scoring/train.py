@@ -52,6 +52,9 @@ class Setting:
     # whether thresholds pay for deleted components still called present (learn.deletion_balanced_accuracy): measured
     # by bench/score_eval.py --ablation and not used, since it cost every rubric's trained model balanced accuracy
     deletions: bool = False
+    # whether each item's calibration and threshold come from folds holding out whole source repositories
+    # (learn.fit_item by_source) instead of original answers
+    by_source: bool = False
 
 
 SETTINGS: dict[str, Setting] = {
@@ -193,7 +196,9 @@ def featurised(rubric: Rubric, examples: Sequence[Example], idf: dict[str, float
     groups = np.array([e.root for e in examples])
     y = np.array(y_rows, dtype=bool).reshape(len(feats), len(items))
     gate_vectorizer = DictVectorizer(sort=True).fit([{n: 1.0 for n in gate_names(rubric.id)}])
-    return RubricData(rubric, list(examples), Rows(_matrix(vectorizer, feats), np.array(answer, dtype=int), groups),
+    sources = np.array([e.group for e in examples])
+    return RubricData(rubric, list(examples),
+                      Rows(_matrix(vectorizer, feats), np.array(answer, dtype=int), groups, sources),
                       vectorizer, {i: y[:, c] for c, i in enumerate(items)},
                       {i: np.array([e.labels[i] for e in examples]) for i in items},
                       {i: np.array([e.how == "ablated" and i in e.ablated for e in examples]) for i in items},
@@ -224,7 +229,7 @@ def train(data_dir: Path = DATA_DIR) -> dict[str, object]:
         names = list(data.vectorizer.get_feature_names_out())
         items = {item: _weights(fit_item(rows, data.y[item][mask], data.labels[item][data.on_topic],
                                          settings.C, data.deleted[item][data.on_topic] if settings.deletions
-                                         else None), names)
+                                         else None, by_source=settings.by_source), names)
                  for item in data.y}
         doc: dict[str, object] = {"C": settings.C, "families": list(families), "answers": len(data.examples),
                                   "default": DEFAULTS[rid], "items": items}
