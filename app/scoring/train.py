@@ -58,7 +58,7 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {
-    "star": Setting(1.0, ("syn", "cue", "pos", "lex")),
+    "star": Setting(1.0, ("syn", "cue", "pos")),
     "design": Setting(0.1, ("num", "cue")),
     "concept": Setting(1.0, ("syn", "cue", "pos", "rel")),
 }
