@@ -238,7 +238,10 @@ def training_command(prog: str, doc: str | None, default_out: Path, what: str, b
     args = ap.parse_args(argv)
     data = build()
     if args.check:
-        gap = document_gap(json.loads(args.out.read_bytes()), json.loads(data)) if args.out.is_file() else math.inf
+        try:
+            gap = document_gap(json.loads(args.out.read_bytes()), json.loads(data))
+        except (OSError, ValueError):  # missing or not a model document
+            gap = math.inf
         same = gap <= CHECK_TOLERANCE
         print(f"{what} reproduces (largest difference {gap:.1e})" if same
               else f"{args.out} differs from a fresh training run (largest difference {gap:.1e})")
