@@ -34,6 +34,21 @@ def test_committed_weights_reproduce_from_the_training_command() -> None:
     assert train_main(["--check"]) == 0
 
 
+def test_the_reproducibility_check_allows_last_digit_noise_and_nothing_more() -> None:
+    from app.scoring.learn import CHECK_TOLERANCE, document_gap
+
+    doc = {"data": {"a.jsonl": "0f3c"}, "rubrics": {"star": {"C": 1.0, "items": {"task": {
+        "platt": [0.25, -1.5], "threshold": 0.31, "weights": {"cue:task": 0.8123, "lex:tiny": 0.00002}}}}}}
+    noisy = {"data": {"a.jsonl": "0f3c"}, "rubrics": {"star": {"C": 1.0, "items": {"task": {
+        "platt": [0.25004, -1.5], "threshold": 0.31, "weights": {"cue:task": 0.8119}}}}}}  # a tiny weight rounded away
+    assert document_gap(doc, noisy) <= CHECK_TOLERANCE
+    moved = {**noisy, "rubrics": {"star": {"C": 1.0, "items": {"task": {
+        "platt": [0.25, -1.5], "threshold": 0.31, "weights": {"cue:task": 0.83}}}}}}
+    assert document_gap(doc, moved) > CHECK_TOLERANCE
+    assert document_gap(doc, {**doc, "data": {"a.jsonl": "9e1d"}}) == float("inf")
+    assert document_gap(doc, {**doc, "rubrics": {}}) == float("inf")
+
+
 @pytest.mark.parametrize(("rubric", "question", "answer"), [
     ("concept", "What is batch normalisation?", CONCEPT),
     ("star", "Tell me about a time you improved a process.", STAR),
