@@ -36,7 +36,7 @@ from app.delivery.pace import wpm  # noqa: E402
 from app.domain import Word  # noqa: E402
 from app.modelstore import load_manifest, require  # noqa: E402
 from app.speech import segments  # noqa: E402
-from app.speech.recipes import LISTED, PLAIN, RECIPES, SENTENCE, Pass, Recipe  # noqa: E402
+from app.speech.recipes import LISTED, PLAIN, RECIPES, SENTENCE, Decode, Pass, Recipe  # noqa: E402
 from app.speech.segments import cut_points  # noqa: E402
 from app.speech.transcribe import WhisperTranscriber  # noqa: E402
 from bench.speecheval import Clip, Counts, compare, filler_offsets, load_clips, reference_wpm  # noqa: E402
@@ -97,16 +97,19 @@ class PassCache:
         self.model, self.threads = model, threads
         self._tr: WhisperTranscriber | None = None
 
-    def words(self, audio: np.ndarray, p: Pass) -> list[Word]:
+    def decode(self, audio: np.ndarray, p: Pass) -> Decode:
         key = hashlib.sha1(audio.tobytes() + p.key.encode()).hexdigest()
         path = self.folder / f"{key}.json"
         if path.exists():
-            return [Word(*w) for w in json.loads(path.read_text())]
+            kept = json.loads(path.read_text())
+            if isinstance(kept, dict):  # (a list: the words alone, from before log-probabilities were kept)
+                return Decode(tuple(Word(*w) for w in kept["words"]), kept["logprob"])
         if self._tr is None:
             self._tr = WhisperTranscriber(require(load_manifest()[self.model]), cpu_threads=self.threads)
-        words = self._tr.run_pass(audio, p)
-        path.write_text(json.dumps([[w.text, w.start, w.end, w.probability] for w in words]))
-        return words
+        d = self._tr.decode_pass(audio, p)
+        path.write_text(json.dumps({"words": [[w.text, w.start, w.end, w.probability] for w in d.words],
+                                    "logprob": d.logprob}))
+        return d
 
 
 WHOLE = "plain, whole file"  # faster-whisper as a user would call it: the recording in one call
@@ -116,14 +119,14 @@ def transcribe_clip(audio: np.ndarray, recipe: Recipe | None, cache: PassCache) 
     """The clip's words as the app would make them with `recipe` (same segments, same passes, same rules);
     with None, plain Whisper on the whole recording in one call."""
     if recipe is None:
-        return cache.words(audio, PLAIN)
+        return list(cache.decode(audio, PLAIN).words)
     out: list[Word] = []
     start = 0
     for cut in cut_points(audio):
         seg = audio[start:cut.end]
         if cut.speech and len(seg):
-            words = cache.words(seg, recipe.words)
-            fillers = cache.words(seg, recipe.fillers) if recipe.fillers is not None and words else None
+            words = cache.decode(seg, recipe.words)
+            fillers = cache.decode(seg, recipe.fillers) if recipe.fillers is not None and words.words else None
             shift = start / SAMPLE_RATE
             out += [replace(w, start=round(w.start + shift, 3), end=round(w.end + shift, 3))
                     for w in recipe.combine(words, fillers, seg)]
@@ -170,6 +173,10 @@ def main() -> int:
         sets[name] = synth_set(args.cache / name, seed, variations, args.clips, args.seconds)
     sets = {k: v for k, v in sets.items() if args.sets is None or k in args.sets}
     variants: dict[str, Recipe | None] = {WHOLE: None, "viva (default)": RECIPES["viva"], **VARIANTS}
+    for name, recipe in list(variants.items()):  # each merge with and without the log-probability fallback
+        if recipe is not None and recipe.fillers is not None:
+            variants[f"{name} +fallback" if name != "viva (default)" else "viva, fallback flipped"] = replace(
+                recipe, fallback=not recipe.fallback)
     variants = {k: v for k, v in variants.items() if args.variants is None or k in args.variants}
     cache = PassCache(args.cache, args.model, args.threads)
     print(f"model {args.model}; intervals: bootstrap 95% over clips ({args.boot} draws)")

@@ -3,6 +3,8 @@ between the right words and only where the audio is voiced."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from app.audio import SAMPLE_RATE
@@ -92,3 +94,17 @@ def test_one_spoken_filler_written_three_times_is_one() -> None:
     # Two fillers with a pause between them are two.
     two = _speech([(0.2, 0.6), (1.0, 1.3), (1.7, 2.0), (2.4, 2.8)])
     assert len([w for w in place_fillers(ws, two, collapse=True) if w.text == "uh,"]) == 2
+
+
+def test_a_first_pass_that_failed_whispers_check_gives_way_to_a_second_that_passed() -> None:
+    from app.speech.recipes import RECIPES, Decode
+
+    viva = RECIPES["viva"]
+    audio = np.zeros(SAMPLE_RATE * 3, dtype=np.float32)
+    guessed = Decode((word("I", 0.2, 0.4), word("don't", 0.4, 0.7), word("know", 0.7, 1.0)), -1.13)
+    heard = Decode((word("Montreal,", 0.1, 0.6), word("forced", 1.5, 1.9), word("aligner.", 1.9, 2.4)), -0.09)
+    assert [w.text for w in viva.combine(guessed, heard, audio)] == ["Montreal,", "forced", "aligner."]
+    # Either pass passing the check, or both failing it: the first pass's words stand.
+    for first, second in ((replace(guessed, logprob=-0.5), heard), (guessed, replace(heard, logprob=-1.5))):
+        assert [w.text for w in viva.combine(first, second, audio)] == ["I", "don't", "know"]
+    assert [w.text for w in replace(viva, fallback=False).combine(guessed, heard, audio)] == ["I", "don't", "know"]

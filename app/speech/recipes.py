@@ -7,7 +7,6 @@ method ("viva") is the combination that held up across all of them, not on one c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +22,22 @@ SENTENCE_PROMPT = "Uh, so, um, I think, uh, we, um, trained it and, uh, uh, it w
 # An unprompted pass whose text compresses more than this, or that says the same 4+ words three times in a row,
 # is a loop, decoded again (see transcribe.py).
 LOOP_RATIO = 2.4
+# A decode whose tokens average a log-probability below this failed by Whisper's own check (OpenAI's default
+# log_prob_threshold): the model was guessing, as when Whisper base turns six "uh" into "I don't know if that's
+# what I'm talking about, but ..." (avg -1.13, where the sentence pass heard "Montreal, uh, uh, ..." at -0.09).
+LOGPROB_FLOOR = -1.0
+
+
+@dataclass(frozen=True)
+class Decode:
+    """One pass's words and the average log-probability of its tokens (None: nothing decoded)."""
+
+    words: tuple[Word, ...]
+    logprob: float | None
+
+    @property
+    def failed(self) -> bool:
+        return self.logprob is not None and self.logprob < LOGPROB_FLOOR
 
 
 @dataclass(frozen=True)
@@ -52,8 +67,9 @@ SENTENCE = Pass(SENTENCE_PROMPT, vad=False, beam=1, min_tail_s=0.5)
 @dataclass(frozen=True)
 class Recipe:
     """The pass whose words are kept, an optional second pass whose filled pauses are merged in, and the
-    rules: the voicing check, the decoder-loop rules, fillers placed on the audio, and (with placement) no
-    more fillers in a gap than it has voiced stretches."""
+    rules: the voicing check, the decoder-loop rules, fillers placed on the audio, (with placement) no more
+    fillers in a gap than it has voiced stretches, and (fallback) the second pass's words kept instead of a
+    first pass that failed Whisper's log-probability check while the second passed it."""
 
     words: Pass
     fillers: Pass | None = None
@@ -61,16 +77,19 @@ class Recipe:
     loops: bool = False
     place: bool = False
     collapse: bool = False
+    fallback: bool = False
 
     @property
     def passes(self) -> tuple[Pass, ...]:
         return (self.words,) if self.fillers is None else (self.words, self.fillers)
 
-    def combine(self, words: Sequence[Word], fillers: Sequence[Word] | None, audio: np.ndarray) -> list[Word]:
-        """The segment's words from the passes' words (`fillers` is the second pass's, when there is one)."""
-        out = list(words)
+    def combine(self, words: Decode, fillers: Decode | None, audio: np.ndarray) -> list[Word]:
+        """The segment's words from the passes' decodes (`fillers` is the second pass's, when there is one)."""
+        out = list(words.words)
+        if self.fallback and fillers is not None and fillers.words and words.failed and not fillers.failed:
+            out, fillers = list(fillers.words), None  # its filled pauses go through the one-pass rules below
         if self.fillers is not None and fillers is not None and out:
-            out = merge_fillers(out, fillers, audio, voicing=self.voicing)
+            out = merge_fillers(out, fillers.words, audio, voicing=self.voicing)
         elif self.voicing:
             out = drop_unvoiced_fillers(out, audio)
         if self.loops:
@@ -83,6 +102,6 @@ class Recipe:
 RECIPES = {
     "plain": Recipe(PLAIN),
     "prompted": Recipe(LISTED),
-    "viva": Recipe(PLAIN, SENTENCE, voicing=True, loops=True, place=True, collapse=True),
+    "viva": Recipe(PLAIN, SENTENCE, voicing=True, loops=True, place=True, collapse=True, fallback=True),
 }
 METHODS = tuple(RECIPES)

@@ -19,7 +19,7 @@ from app.delivery.tokens import norm
 from app.domain import Transcript, Word
 from app.errors import ModelError
 from app.modelstore import fix_hint
-from app.speech.recipes import FILLER_PROMPT, LOOP_RATIO, METHODS, RECIPES, SENTENCE_PROMPT, Pass, Recipe
+from app.speech.recipes import FILLER_PROMPT, LOOP_RATIO, METHODS, RECIPES, SENTENCE_PROMPT, Decode, Pass, Recipe
 
 __all__ = ["FILLER_PROMPT", "METHODS", "SENTENCE_PROMPT", "Transcriber", "WhisperTranscriber"]
 
@@ -187,29 +187,34 @@ class WhisperTranscriber:
 
     def run_pass(self, audio: np.ndarray, p: Pass) -> list[Word]:
         """One decode of `audio` (for the benches, which cache passes and try the rules on them)."""
-        if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
-            return []
-        words: list[Word] = self._worker.submit(self._run_pass, audio, p).result()
-        return words
+        return list(self.decode_pass(audio, p).words)
 
-    def _run_pass(self, audio: np.ndarray, p: Pass) -> list[Word]:
+    def decode_pass(self, audio: np.ndarray, p: Pass) -> Decode:
+        """One decode of `audio` with its average log-probability (for the benches)."""
+        if audio.size == 0 or rms_dbfs(audio) < SILENCE_DBFS:
+            return Decode((), None)
+        d: Decode = self._worker.submit(self._run_pass, audio, p).result()
+        return d
+
+    def _run_pass(self, audio: np.ndarray, p: Pass) -> Decode:
         self._load()
         with self._model.sharing(self.share_encoder):
             return self._pass(audio, p)[0]
 
-    def _pass(self, audio: np.ndarray, p: Pass) -> tuple[list[Word], str]:
-        words, language = self._decode(audio, p, p.beam)
+    def _pass(self, audio: np.ndarray, p: Pass) -> tuple[Decode, str]:
+        d, language = self._decode(audio, p, p.beam)
+        words = list(d.words)
         if p.prompt is None and (_compression_ratio(words) > LOOP_RATIO or _says_thrice(words)):
             # A decoder stuck in a loop ("I don't know if it's true, but I don't know if it's true, but...").
             # Instead of the default fallback (sampling at rising temperatures, a different transcript on every
             # run), decode again greedily with repeated 4-grams barred, and keep that unless it loops too and
             # compresses more.
             retry, _ = self._decode(audio, p, 1, no_repeat_ngram_size=4)
-            if _compression_ratio(retry) < _compression_ratio(words) or not _says_thrice(retry):
-                words = retry
-        return words, language
+            if _compression_ratio(list(retry.words)) < _compression_ratio(words) or not _says_thrice(list(retry.words)):
+                d = retry
+        return d, language
 
-    def _decode(self, audio: np.ndarray, p: Pass, beam: int, **options: Any) -> tuple[list[Word], str]:
+    def _decode(self, audio: np.ndarray, p: Pass, beam: int, **options: Any) -> tuple[Decode, str]:
         segments, info = self._model.transcribe(
             audio,
             language="en",
@@ -227,15 +232,18 @@ class WhisperTranscriber:
         words: list[Word] = []
         duration, tail = len(audio) / SAMPLE_RATE, p.min_tail_s
         left = duration  # audio after the last word placed so far (s)
+        logprob, tokens = 0.0, 0  # summed over the decoded tokens, as Whisper's log_prob_threshold reads it
         with self._model.windows(None if tail is None else lambda: left < tail):
             try:
                 for seg in segments:
                     words += [Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3),
                                    round(float(w.probability), 4)) for w in (seg.words or []) if w.word.strip()]
                     left = duration - max([seg.end, *(w.end for w in seg.words or [])])
+                    n = max(1, len(seg.tokens))
+                    logprob, tokens = logprob + float(seg.avg_logprob) * n, tokens + n
             except _WindowLimit:
                 pass
-        return words, info.language
+        return Decode(tuple(words), round(logprob / tokens, 4) if tokens else None), info.language
 
     def draft(self, audio: np.ndarray) -> list[Word]:
         """A cheap first guess at the words of an open segment, for the live transcript: one greedy pass
@@ -276,7 +284,7 @@ class WhisperTranscriber:
                     wait([side])  # never left running on the model
                 raise
             fillers = side.result()[0] if side is not None else None
-            if second is not None and side is None and words:
+            if second is not None and side is None and words.words:
                 fillers, _ = self._pass(audio, second)
-        out = self.recipe.combine(words, fillers if words else None, audio)
+        out = self.recipe.combine(words, fillers if words.words else None, audio)
         return Transcript(words=tuple(out), duration_s=duration, language=language, model=self.name)
