@@ -270,3 +270,21 @@ def test_every_labelled_answer_is_licensed_pinned_and_its_evidence_is_its_own_te
             assert all(s in r["answer"] for s in subs), (r["id"], item)
             if not r.get("derived_from"):
                 assert bool(subs) == r["labels"][item], (r["id"], item)
+
+
+def test_no_pairing_gives_a_training_answer_a_frozen_question_or_the_other_way() -> None:
+    from app.scoring.corpus import Example, build, load_rows, repository, test_repositories
+
+    rows = load_rows()
+    by_id, test = {r["id"]: r for r in rows}, test_repositories()
+
+    def crosses(e: Example) -> bool:  # the pairing's question comes from the other side of the frozen split
+        partner = by_id[e.id[len(e.root) + len("~q-" if e.how == "offtopic" else "~story-"):]]
+        return (repository(partner) in test) != (e.group in test)
+
+    def pairs(**kw: object) -> list[Example]:
+        return [e for e in build(rows, paths=("written",), **kw) if e.how in ("offtopic", "nonstory")]  # type: ignore[arg-type]
+
+    assert pairs() and not any(crosses(e) for e in pairs())
+    # Without the split answers pair across it, as the corpus did before 2026-12-03.
+    assert any(crosses(e) for e in pairs(frozen=()))

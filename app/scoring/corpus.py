@@ -252,8 +252,11 @@ _QUESTION_WORDS = frozenset([
 
 
 def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
-          paths: Sequence[str] = ("written", "asr", "whisper")) -> list[Example]:
-    """Every example made from `rows`: originals, ablated variants, off-topic pairings and spoken variants."""
+          paths: Sequence[str] = ("written", "asr", "whisper"), frozen: Iterable[str] | None = None) -> list[Example]:
+    """Every example made from `rows`: originals, ablated variants, off-topic pairings and spoken variants.
+    An answer is paired only with questions from its own side of the frozen split (`frozen`: the test
+    repositories, by default split.json's), so no frozen answer's question reaches the training side."""
+    test = test_repositories() if frozen is None else set(frozen)
     by_id = {r["id"]: r for r in rows}
     out: list[Example] = []
     given = {(r["derived_from"], tuple(sorted(r["ablated"]))) for r in rows if r.get("derived_from")}
@@ -262,6 +265,10 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
         if r.get("derived_from"):
             cuts.setdefault(r["derived_from"], []).append(r)
     originals = [r for r in rows if not r.get("derived_from")]
+
+    def side(r: dict) -> bool:
+        return repository(r) in test
+
     for r in rows:
         root = r.get("derived_from") or r["id"]
         group = repository(by_id.get(root, r))
@@ -282,7 +289,7 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
             continue  # a story answers most behavioural questions: no off-topic pairing is certain
         mine = _content(r["question"])
         others = sorted((o for o in originals if o["kind"] == r["kind"] and o["id"] != r["id"]
-                         and not _content(o["question"]) & mine),
+                         and side(o) == side(r) and not _content(o["question"]) & mine),
                         key=lambda o: zlib.crc32((r["id"] + o["id"]).encode()))
         for o in others[:offtopic_per_answer]:
             pair = {**r, "id": f"{r['id']}~q-{o['id']}", "question": o["question"],
@@ -291,9 +298,10 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
     stories = [o for o in originals if o["kind"] == "behavioral"]
     items = next((list(o["labels"]) for o in stories), [])
     for r in originals:
-        if r["kind"] == "behavioral" or not stories:
+        mine_side = [o for o in stories if side(o) == side(r)]
+        if r["kind"] == "behavioral" or not mine_side:
             continue
-        o = min(stories, key=lambda o: zlib.crc32((r["id"] + o["id"]).encode()))
+        o = min(mine_side, key=lambda o: zlib.crc32((r["id"] + o["id"]).encode()))
         pair = {**r, "id": f"{r['id']}~story-{o['id']}", "kind": "behavioral", "question": o["question"],
                 "labels": {k: False for k in items}, "evidence": {k: [] for k in items}}
         out.append(written(pair, "star", "nonstory", repository(r), r["id"]))

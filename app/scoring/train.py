@@ -25,7 +25,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction import DictVectorizer
 
-from app.scoring.corpus import DATA_DIR, Example, build, load_rows, split
+from app.scoring.corpus import DATA_DIR, Example, build, load_rows, split, test_repositories
 from app.scoring.learn import ItemFit, Rows, fit_item, training_command
 from app.scoring.model import (
     FORMAT,
@@ -216,7 +216,7 @@ def _weights(fit: ItemFit, names: Sequence[str]) -> dict[str, object]:
 
 def train(data_dir: Path = DATA_DIR) -> dict[str, object]:
     """The model document (what structure_model.json holds)."""
-    examples, _ = split(build(load_rows(data_dir)), data_dir)
+    examples, _ = split(build(load_rows(data_dir), frozen=test_repositories(data_dir)), data_dir)
     idf, idf_default = idf_from(examples)
     topic = topic_from(examples)
     rubrics = default_rubrics()
