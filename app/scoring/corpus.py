@@ -298,8 +298,10 @@ def build(rows: Sequence[dict], offtopic_per_answer: int = 2,
     stories = [o for o in originals if o["kind"] == "behavioral"]
     items = next((list(o["labels"]) for o in stories), [])
     for r in originals:
+        if r["kind"] == "behavioral":
+            continue
         mine_side = [o for o in stories if side(o) == side(r)]
-        if r["kind"] == "behavioral" or not mine_side:
+        if not mine_side:
             continue
         o = min(mine_side, key=lambda o: zlib.crc32((r["id"] + o["id"]).encode()))
         pair = {**r, "id": f"{r['id']}~story-{o['id']}", "kind": "behavioral", "question": o["question"],

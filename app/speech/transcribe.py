@@ -6,7 +6,7 @@ import hashlib
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,12 +31,12 @@ MAX_TOKENS_PER_WINDOW = 220  # Whisper's decoder holds 448 tokens, half of them 
 SILENCE_DBFS = -55.0
 
 
-def _compression_ratio(words: list[Word]) -> float:
+def _compression_ratio(words: Sequence[Word]) -> float:
     text = " ".join(w.text for w in words).encode()
     return len(text) / len(zlib.compress(text)) if text else 0.0
 
 
-def _says_thrice(words: list[Word], shortest: int = 4) -> bool:
+def _says_thrice(words: Sequence[Word], shortest: int = 4) -> bool:
     """Whether some run of `shortest` or more words comes three times in a row (a decoder loop; people
     restart a phrase once, not twice word for word)."""
     t = [norm(w.text) for w in words]
@@ -203,14 +203,14 @@ class WhisperTranscriber:
 
     def _pass(self, audio: np.ndarray, p: Pass) -> tuple[Decode, str]:
         d, language = self._decode(audio, p, p.beam)
-        words = list(d.words)
+        words = d.words
         if p.prompt is None and (_compression_ratio(words) > LOOP_RATIO or _says_thrice(words)):
             # A decoder stuck in a loop ("I don't know if it's true, but I don't know if it's true, but...").
             # Instead of the default fallback (sampling at rising temperatures, a different transcript on every
             # run), decode again greedily with repeated 4-grams barred, and keep that unless it loops too and
             # compresses more.
             retry, _ = self._decode(audio, p, 1, no_repeat_ngram_size=4)
-            if _compression_ratio(list(retry.words)) < _compression_ratio(words) or not _says_thrice(list(retry.words)):
+            if _compression_ratio(retry.words) < _compression_ratio(words) or not _says_thrice(retry.words):
                 d = retry
         return d, language
 
