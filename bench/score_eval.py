@@ -206,16 +206,20 @@ def grid(rid: str, mine: list[Example], idf: dict[str, float], idf_default: floa
         best, fams, C = top[0], set(top[1]), top[2]
 
 
-def calibration_rejections(rid: str) -> tuple[str, int]:
+def calibration_rejections(rid: str) -> tuple[int, int, int, int]:
     """How many genuine answers of the built-in calibration set (written for Viva, each to its own question) the
-    committed gate turns away, and how many of those have items labelled present."""
+    committed gate turns away, how many it judges at all (an answer with too little vocabulary of its own is not
+    gated), and how many of those turned away have items labelled present, of how many with items."""
     from app.scoring.selfcheck import load_calibration
     from app.scoring.sentences import split_text
-    from app.scoring.trained import answer_on_topic
+    from app.scoring.trained import default_model
 
+    rubric, model = default_rubrics()[rid], default_model()
     mine = [a for a in load_calibration() if a.rubric == rid]
-    out = [a for a in mine if not answer_on_topic(default_rubrics()[rid], split_text(a.answer)[0], a.question)]
-    return f"{len(out)} of {len(mine)}", sum(any(a.labels.values()) for a in out)
+    scored = [(a, model.score(rubric, a.question, split_text(a.answer)[0])) for a in mine]
+    out = [a for a, s in scored if not s.is_on_topic()]
+    return (len(out), sum(s.gated for _, s in scored), sum(any(a.labels.values()) for a in out),
+            sum(any(a.labels.values()) for a in mine))
 
 
 def calibration_vetoes(rid: str) -> tuple[int, int]:
@@ -342,9 +346,9 @@ def main() -> int:
                 print(f"  CV mean of {len(runs)} shuffles {name:9s} {f.line()}")
         allowed = candidates
         if "cues+gate" in candidates:
-            turned, with_items = calibration_rejections(rid)
-            print(f"  the committed gate turns away {turned} calibration answers given to their own question "
-                  f"({with_items} with items present)")
+            turned, judged, with_items, mine_with_items = calibration_rejections(rid)
+            print(f"  the committed gate turns away {turned} of the {judged} calibration answers it judges, given to "
+                  f"their own question ({with_items} of the {mine_with_items} with items present)")
             bank_out, bank_n, _ = bank_rejections(rid, test_side=False)
             test_out, test_n, _ = bank_rejections(rid, test_side=True)
             if bank_n + test_n:
@@ -355,7 +359,9 @@ def main() -> int:
                 print(f"  given to bank questions of other categories instead, the committed gate lets {passed} of "
                       f"{pairs} through and the default scorer leaves {kept} of {pairs} more than one item")
             if with_items or bank_out > BANK_REJECT_MAX * bank_n:
-                # it would cost genuine answers their items: no gated scorer (the trained one is gated too)
+                # it would cost genuine answers their items: no gated scorer (the trained one is gated too). Not
+                # pooled: Viva's own calibration answers are what the self-check reports (app.scoring.selfcheck;
+                # tests/test_scoring_models.py), and one turned away shows as a lost answer there.
                 allowed = {"cues": candidates["cues"]}
             vetoed, found = calibration_vetoes(rid)
             print(f"  the committed item classifiers veto {vetoed} of the {found} calibration items labelled present "
