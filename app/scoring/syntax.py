@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
+
+import snowballstemmer
 
 from app.scoring.sentences import plain
 
@@ -145,15 +148,31 @@ def content_lemmas(doc: Any) -> set[str]:
             if t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB") and not t.is_stop and t.is_alpha and len(t) > 2}
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(lemma: str) -> str:
+    """The Snowball (Porter 2) stem of a lemma: "ranking" and "rank", "prediction" and "predict" match."""
+    return str(_STEMMER.stemWord(lemma))
+
+
+def _stems(lemmas: Iterable[str]) -> set[str]:
+    return {stem(w) for w in lemmas}
+
+
 def relevance(question: set[str], answer: set[str], sentence: set[str], idf: Mapping[str, float],
               idf_default: float) -> dict[str, float]:
-    """How much of the question's content (IDF-weighted) the whole answer and this sentence cover."""
+    """How much of the question's content (IDF-weighted) the whole answer and this sentence cover. A question
+    lemma counts as covered where the answer has a lemma of the same stem: spaCy lemmatises "ranking" (a noun)
+    and "ranks" (a verb) apart, and a question about "ranking" answered with "rank the posts" shares its word."""
     if not question:
         return {"rel:no_question": 1.0}
     weight = {w: idf.get(w, idf_default) for w in sorted(question)}  # sorted: the same sums in every process
     total = sum(weight.values())
-    cover = sum(v for w, v in weight.items() if w in answer) / total
-    out = {"rel:answer": cover, "rel:sentence": sum(v for w, v in weight.items() if w in sentence) / total}
+    in_answer, in_sentence = _stems(answer), _stems(sentence)
+    cover = sum(v for w, v in weight.items() if stem(w) in in_answer) / total
+    out = {"rel:answer": cover, "rel:sentence": sum(v for w, v in weight.items() if stem(w) in in_sentence) / total}
     if cover == 0:
         out["rel:none"] = 1.0
     elif cover < 0.25:
