@@ -288,3 +288,14 @@ def test_no_pairing_gives_a_training_answer_a_frozen_question_or_the_other_way()
     assert pairs() and not any(crosses(e) for e in pairs())
     # Without the split answers pair across it, as the corpus did before 2026-12-03.
     assert any(crosses(e) for e in pairs(frozen=()))
+
+
+def test_shared_words_match_by_stem_not_by_lemma_alone() -> None:
+    # spaCy lemmatises "ranking" (a noun) and "ranks" (a verb) apart; Viva's own news-feed design shared no word
+    # with "Design a ranking system for a news feed." until the match went by stem (tests/data/SOURCES.md).
+    from app.scoring.syntax import relevance
+
+    covered = relevance({"ranking", "feed"}, {"rank", "post"}, {"post"}, {"ranking": 1.0, "feed": 1.0}, 1.0)
+    assert covered["rel:answer"] == 0.5 and covered["rel:sentence"] == 0.0 and "rel:none" not in covered
+    assert relevance({"feed"}, {"rank"}, {"rank"}, {}, 1.0) == {"rel:answer": 0.0, "rel:sentence": 0.0,
+                                                                  "rel:none": 1.0}
