@@ -109,21 +109,25 @@ def test_each_rubric_uses_the_scorer_recorded_by_the_training_command() -> None:
 
 
 def test_a_cue_verdict_the_trained_classifier_does_not_confirm_is_not_kept() -> None:
-    """The "cues+trained" scorer (measured by bench/score_eval.py, not a default: train.DEFAULTS says why): an item
-    the cue patterns find stays present only where the item's classifier also finds it. A licensed training answer
-    that compares cloud services says "baseline" without proposing one (labelled absent): the cues call the
-    baseline present, the classifier does not."""
-    row = next(r for r in load_rows() if r["id"] == "g2-des-swamy-akscompare")
-    assert row["labels"]["baseline"] is False
-    cues = {v.id: v for v in score_cues("design", row["question"], text=row["answer"], gate=True).items}
-    got = {v.id: v for v in score_cues("design", row["question"], text=row["answer"], gate=True, confirm=True).items}
-    assert cues["baseline"].present and not got["baseline"].present and not got["baseline"].evidence
-    sentences = split_text(row["answer"], grader_text_span)[0]
-    _, found = gate_and_items(default_rubrics()["design"], sentences, row["question"])
-    for item, verdict in got.items():  # every other verdict is the cue scorer's, confirmed
-        assert verdict.present == (cues[item].present and item in found)
-        if verdict.present:
-            assert verdict.evidence == cues[item].evidence
+    """The "cues+trained" scorer (concept's default; for design not one, train.DEFAULTS says why): an item the cue
+    patterns find stays present only where the item's classifier also finds it in some sentence, with the cue
+    scorer's evidence. Checked on the concept answers of the two first labelled files; retraining moves which
+    verdicts the classifiers veto (a pinned example broke when answers-grown3 joined), so the test asks that some
+    are vetoed there, not which."""
+    rubric = default_rubrics()["concept"]
+    vetoed = 0
+    for row in load_rows():
+        if row["kind"] != "concept" or row.get("derived_from") or not row["id"].startswith(("a-", "m-")):
+            continue
+        cues = {v.id: v for v in score_cues("concept", row["question"], text=row["answer"], gate=True).items}
+        got = {v.id: v for v in score_cues("concept", row["question"], text=row["answer"], gate=True,
+                                          confirm=True).items}
+        _, found = gate_and_items(rubric, split_text(row["answer"], grader_text_span)[0], row["question"])
+        for item, verdict in got.items():
+            assert verdict.present == (cues[item].present and item in found)
+            assert verdict.evidence == (cues[item].evidence if verdict.present else ())
+            vetoed += cues[item].present and not verdict.present
+    assert vetoed > 0
 
 
 @pytest.mark.parametrize(("question", "answer"), [
