@@ -61,7 +61,8 @@ SETTINGS: dict[str, Setting] = {
     "star": Setting(1.0, ("syn", "cue", "pos")),
     "design": Setting(0.1, ("num", "cue")),
     # concept: syn+cue+pos+rel until answers-grown3 joined (2026-12-03); then bench/score_eval.py --grid dropped
-    # syn (0.652 -> 0.665) and rel (-> 0.680); the gate keeps its own relevance features
+    # syn (0.652 -> 0.665). Its next move, dropping rel (-> 0.680), is not taken: without the shared words a
+    # definition that names the question's topic is not told from one that does not (tests/test_scoring.py)
     "concept": Setting(1.0, ("cue", "pos", "rel")),
 }
 # Which scorer score_answer uses per rubric (model.SCORERS), chosen by bench/score_eval.py: by grouped
