@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,12 +37,17 @@ class Figures:
     deletions: int
     offtopic: float  # share of off-topic pairings keeping more than one item (nan: none)
     pairings: int
+    # item -> (written balanced accuracy, share of its deleted copies still calling it present)
+    items: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def line(self) -> str:
         off = f"{self.offtopic:.0%} of {self.pairings}" if self.pairings else "n/a"
         return (f"written {self.written:.3f} [{self.written_ci[0]:.2f}, {self.written_ci[1]:.2f}]  "
                 f"spoken {self.spoken:.3f} [{self.spoken_ci[0]:.2f}, {self.spoken_ci[1]:.2f}]  "
                 f"deleted still present {self.deleted:.0%} of {self.deletions}  off-topic >1 item {off}")
+
+    def items_line(self) -> str:
+        return "  ".join(f"{i} {ba:.3f} (deleted still present {d:.0%})" for i, (ba, d) in self.items.items())
 
 
 def _ba(verdicts: Verdicts, examples: Sequence[Example], mask: np.ndarray) -> tuple[float, tuple[float, float]]:
@@ -62,8 +67,13 @@ def figures(verdicts: Verdicts, examples: Sequence[Example]) -> Figures:
     kept = [sum(bool(v[k]) for v in verdicts.values()) for k, e in enumerate(examples) if e.how in OFF]
     w, wci = _ba(verdicts, examples, written)
     s, sci = _ba(verdicts, examples, spoken)
+    idx = np.flatnonzero(written)
+    items = {}
+    for item, v in verdicts.items():
+        cut = [bool(v[k]) for k, e in enumerate(examples) if written[k] and e.how == "ablated" and item in e.ablated]
+        items[item] = (macro({item: v}, examples, idx), float(np.mean(cut)) if cut else float("nan"))
     return Figures(w, wci, s, sci, float(np.mean(calls)) if calls else float("nan"), len(calls),
-                   float(np.mean([n > 1 for n in kept])) if kept else float("nan"), len(kept))
+                   float(np.mean([n > 1 for n in kept])) if kept else float("nan"), len(kept), items)
 
 
 OFFTOPIC_MAX = 0.10  # the most off-topic pairings keeping more than one item a default may allow

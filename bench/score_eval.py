@@ -18,7 +18,7 @@ Per rubric (STAR, design, concept), from the labelled answers in tests/data/answ
   small coordinate search over the families and C by the same cross-validation;
 - the dev set (../shared/data/answers-dev.jsonl, measure-only, never trained or tuned on) when it is there.
 
-Run: .venv/bin/python bench/score_eval.py [--ablation] [--grid] [--rubric star]
+Run: .venv/bin/python bench/score_eval.py [--ablation] [--grid] [--items] [--rubric star]
 """
 
 from __future__ import annotations
@@ -165,7 +165,9 @@ def mean_figures(runs: Sequence[dict[str, Figures]]) -> dict[str, Figures]:
                           mean([r[name].spoken for r in runs]),
                           (mean([r[name].spoken_ci[0] for r in runs]), mean([r[name].spoken_ci[1] for r in runs])),
                           mean([r[name].deleted for r in runs]), runs[0][name].deletions,
-                          mean([r[name].offtopic for r in runs]), runs[0][name].pairings)
+                          mean([r[name].offtopic for r in runs]), runs[0][name].pairings,
+                          {i: (mean([r[name].items[i][0] for r in runs]), mean([r[name].items[i][1] for r in runs]))
+                           for i in runs[0][name].items})
             for name in runs[0]}
 
 
@@ -320,6 +322,8 @@ def main() -> int:
     ap.add_argument("--grid", action="store_true")
     ap.add_argument("--rubric", choices=sorted(SETTINGS))
     ap.add_argument("--cv-only", action="store_true", help="no frozen-split figures (while choosing settings)")
+    ap.add_argument("--items", action="store_true", help="also each item's figures (written balanced accuracy, "
+                    "deleted copies still calling it present)")
     ap.add_argument("--other", action="store_true", help="also the frozen-split figures of the scorers not chosen")
     ap.add_argument("--by", choices=("answer", "source"), default="answer",
                     help="hold out folds grouped by original answer, or by source repository (default: %(default)s)")
@@ -340,6 +344,8 @@ def main() -> int:
         for k, run in enumerate(runs):
             for name, f in run.items():
                 print(f"  CV{'' if len(runs) == 1 else f' shuffle {k}'} {name:9s} {f.line()}")
+                if args.items:
+                    print(f"      per item (written): {f.items_line()}")
         candidates = mean_figures(runs)
         if len(runs) > 1:
             for name, f in candidates.items():
@@ -373,14 +379,19 @@ def main() -> int:
               + ("" if choice == DEFAULTS[rid] else "  <- differs: update DEFAULTS and retrain"))
         held = [e for e in test if e.rubric == rid and not args.cv_only]
         if not args.cv_only:
-            print(f"  TEST default ({DEFAULTS[rid]})  {figures(path_verdicts(held, score_answer), held).line()}  "
-                  f"({len({e.root for e in held})} originals)")
+            f = figures(path_verdicts(held, score_answer), held)
+            print(f"  TEST default ({DEFAULTS[rid]})  {f.line()}  ({len({e.root for e in held})} originals)")
+            if args.items:
+                print(f"      per item (written): {f.items_line()}")
         if args.other and not args.cv_only:
             for name, score in (("trained", score_trained), ("cues", score_cues),
                                 ("cues+gate", partial(score_cues, gate=True)),
                                 ("cues+trained", partial(score_cues, gate=True, confirm=True))):
                 if name != DEFAULTS[rid]:
-                    print(f"  TEST {name} (not the default)  {figures(path_verdicts(held, score), held).line()}")
+                    f = figures(path_verdicts(held, score), held)
+                    print(f"  TEST {name} (not the default)  {f.line()}")
+                    if args.items:
+                        print(f"      per item (written): {f.items_line()}")
         if args.ablation:
             splits = outers(args, mine)
             cv = partial(cv_mean, rid, mine, idf, idf_default, splits)
