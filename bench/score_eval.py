@@ -380,7 +380,8 @@ def main() -> int:
         held = [e for e in test if e.rubric == rid and not args.cv_only]
         if not args.cv_only:
             f = figures(path_verdicts(held, score_answer), held)
-            print(f"  TEST default ({DEFAULTS[rid]})  {f.line()}  ({len({e.root for e in held})} originals)")
+            originals = len({e.root for e in held if e.how not in OFF})  # not the answers only paired with it
+            print(f"  TEST default ({DEFAULTS[rid]})  {f.line()}  ({originals} originals)")
             if args.items:
                 print(f"      per item (written): {f.items_line()}")
         if args.other and not args.cv_only:
