@@ -62,16 +62,15 @@ def _ba(verdicts: Verdicts, examples: Sequence[Example], mask: np.ndarray) -> tu
 def figures(verdicts: Verdicts, examples: Sequence[Example]) -> Figures:
     written = np.array([e.path == "written" and e.how not in OFF for e in examples])
     spoken = np.array([e.path != "written" and e.how not in OFF for e in examples])
-    calls = [bool(verdicts[item][k]) for k, e in enumerate(examples) if written[k] and e.how == "ablated"
-             for item in e.ablated if item in verdicts]
+    cuts = {item: [bool(v[k]) for k, e in enumerate(examples) if written[k] and e.how == "ablated"
+                   and item in e.ablated] for item, v in verdicts.items()}  # each item's deleted copies
+    calls = [c for cut in cuts.values() for c in cut]
     kept = [sum(bool(v[k]) for v in verdicts.values()) for k, e in enumerate(examples) if e.how in OFF]
     w, wci = _ba(verdicts, examples, written)
     s, sci = _ba(verdicts, examples, spoken)
     idx = np.flatnonzero(written)
-    items = {}
-    for item, v in verdicts.items():
-        cut = [bool(v[k]) for k, e in enumerate(examples) if written[k] and e.how == "ablated" and item in e.ablated]
-        items[item] = (macro({item: v}, examples, idx), float(np.mean(cut)) if cut else float("nan"))
+    items = {item: (macro({item: v}, examples, idx), float(np.mean(cuts[item])) if cuts[item] else float("nan"))
+             for item, v in verdicts.items()}
     return Figures(w, wci, s, sci, float(np.mean(calls)) if calls else float("nan"), len(calls),
                    float(np.mean([n > 1 for n in kept])) if kept else float("nan"), len(kept), items)
 
