@@ -103,7 +103,7 @@ def gate_cv(rid: str, data: RubricData, outer: Outer | None = None, fit_on: np.n
     question-side features (model.QUESTION_SIDE), each fold computes them against a reference pool of its own
     training answers' questions and the bank's (as train.topic_from builds it from all of them): a held-out
     answer's own question is not in the pool, as an answer to a question Viva has never seen would not be."""
-    pass_negatives = None if rid == "star" else GATE_PASS_OFFTOPIC
+    pass_negatives = GATE_PASS_OFFTOPIC.get(rid)
     if not TOPIC or not set(QUESTION_SIDE) & set(gate_names(rid)):
         return cross_validated(data.gate_rows, data.on_topic, data.on_topic, GATE_C, outer, fit_on=fit_on,
                                pass_negatives=pass_negatives)

@@ -84,6 +84,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     first_score = c.latest().score if c.latest() else None
     assert first_score is not None and first_score < 100
     assert review.cards.text("score").startswith(f"{first_score}/100")
+    take1_ticked = [t.split("\n")[0][2:] for t in review.checklist.texts() if t.startswith("\u2713")]
     assert review.heading.text() == "Your answer \u00b7 Take 1"
     assert review.coaching.fix_text().startswith("Say more: the answer ran 0:1")  # 11 s against 2:30
     assert "Too short" in review.cards.text("length")
@@ -101,9 +102,18 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     with qtbot.waitSignal(c.answer_ready, timeout=MODEL_TIMEOUT_MS):
         pass
     assert review.heading.text() == "Your answer \u00b7 Take 2"
+    # The comparison reports the change the two reviews show (which items the scorer finds in the retake is the
+    # scorer's business, measured by bench/score_eval.py): the score on take 2's card, and as newly covered
+    # exactly the items take 2's checklist ticks that take 1's did not.
+    second_score = c.latest().score if c.latest() else None
+    assert second_score is not None and second_score > first_score
+    assert review.cards.text("score").startswith(f"{second_score}/100")
+    ticked = [t.split("\n")[0][2:] for t in review.checklist.texts() if t.startswith("\u2713")]
+    gained = [i for i in ticked if i not in take1_ticked]
+    assert "Result" in gained  # the retake's "As a result, latency dropped by forty percent ..."
     comparison = review.comparison.text()
-    assert "Compared with take 1" in comparison and f"Score: {first_score} \u2192 100" in comparison
-    assert "Now covered: " in comparison and "Result" in comparison
+    assert "Compared with take 1" in comparison and f"Score: {first_score} \u2192 {second_score}" in comparison
+    assert f"Now covered: {', '.join(gained)}" in comparison
     # Both takes side by side, each with its own replay.
     review.show_side_by_side()
     assert review.takes.before.title() == "Take 1" and review.takes.after.title() == "Take 2"
@@ -184,7 +194,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     summary = page.summary
     assert [summary.cell_text(r, 2) for r in range(4)] == ["2", "1", "1 + 1 follow-up", "Follow-up 1"]
     assert summary.cell_text(3, 1) == f"Follow-up: {asked}"
-    assert summary.cell_text(0, 5) == f"100/100 (take 1: {first_score})"
+    assert summary.cell_text(0, 5) == f"{second_score}/100 (take 1: {first_score})"
     assert all(summary.cell_text(r, 6) for r in range(4))
     summary.table.selectRow(0)
     assert summary.detail.text().split("\n")[1].startswith(summary.cell_text(0, 6))  # in full below the table
