@@ -88,11 +88,11 @@ def positive_texts() -> list[tuple[str, str]]:
 # Answer files the structure model learns from but the detector does not, yet (tests/data/SOURCES.md): retrained
 # with answers-grown4's stories the detector re-chose its strength and flagged a realistic answer sentence
 # (tests/test_guard.py), as with answers-grown3 before; its positive windows are run into randomly chosen training
-# transcripts, so any new answer reshuffles them. (answers-grown6.jsonl holds only frozen rows today, which the
-# detector never learns from; it is listed for its held training rows, should they join it. answers-grown7.jsonl,
-# all frozen, needs no entry.)
+# transcripts, so any new answer reshuffles them. (answers-grown6.jsonl and answers-grown7.jsonl hold only frozen
+# rows, which the detector never learns from, so they need no entry; answers-grown6's training rows, held until
+# 2026-12-04, are answers-grown6-train.jsonl.)
 NOT_FOR_GUARD = ("answers-grown3.jsonl", "answers-grown4.jsonl", "answers-grown5.jsonl",
-                 "answers-grown6.jsonl", "answers-grown8.jsonl", "answers-grown9.jsonl")
+                 "answers-grown6-train.jsonl", "answers-grown8.jsonl", "answers-grown9.jsonl")
 
 
 def _originals(data_dir: Path, frozen: bool) -> list[dict]:
