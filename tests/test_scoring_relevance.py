@@ -54,7 +54,8 @@ def test_the_question_side_compares_the_answer_with_the_other_questions_of_the_p
 
 def test_the_committed_design_gate_sees_which_bank_question_an_answer_is_closer_to() -> None:
     # A news-feed design shares generic design words with the fraud question; the gate without the question
-    # side let it through for 18 of the bank's 24 design questions, fraud detection among them (now 8, README).
+    # side let it through for 18 of the bank's 24 design questions, fraud detection among them (the README says
+    # how many now).
     bank = load_bank(question_bank_dir()).questions
     design, sentences = default_rubrics()["design"], split_text(FEED)[0]
     assert "design" in default_model().topic.pool  # type: ignore[union-attr]
@@ -81,8 +82,8 @@ def test_deletions_count_as_half_of_the_absent_class_when_thresholds_are_chosen(
     ("What is data leakage? Give me some realistic ways it sneaks into a project and how you would prevent it.",
      True),
     ("What is the curse of dimensionality and how does it affect machine learning models?", False),
-    # Not every other question is turned away: this answer passes the gate for 56 of the bank's 161 technical
-    # questions (e.g. the attention mechanism), and bench/score_eval.py measures how often an answer given to
+    # Not every other question is turned away: this answer passes the gate for some of the bank's technical
+    # questions (README says how many), and bench/score_eval.py measures how often an answer given to
     # a bank question of another category keeps more than one item (README).
 ])
 def test_the_committed_gate_judges_a_bank_question_by_meaning(question: str, on_topic: bool) -> None:
