@@ -84,12 +84,8 @@ GATE_C = 1.0
 # lower than the balanced-accuracy one where that is lower: the training questions were mostly written from their
 # answers, so balanced accuracy against them sets the bar above what real questions reach (bench/score_eval.py
 # counts the genuine answers to bank questions it turns away). Not for STAR's story gate. Per rubric, chosen
-# from 0.10, 0.20, 0.30 and no cap by the figures `bench/score_eval.py --cv-only` prints for the scorer its rule
-# picks (2026-12-04, answers-grown8 and -grown9 in): design 0.763 / 0.797 / 0.788 (at 0.30 the gated cues let
-# 11% of off-topic pairings keep more than one item, over OFFTOPIC_MAX, so the trained model is picked) / 0.763;
-# measured again once answers-grown6-train joined: 0.811 / 0.834 / none allowed (every gated scorer 11-12%);
-# concept 0.673 / 0.657 (the gated cues' off-topic share passes 10%, so the confirmed cues are picked); 0.30
-# and no cap were not run for concept once 0.20 had lost.
+# from 10%, 20%, 30% and no cap by cross-validation (`bench/score_eval.py --cv-only`, 2026-12-04; the figures
+# are in the README): the cap whose scorer, as score_common.choose picks it, reads best.
 GATE_PASS_OFFTOPIC: dict[str, float] = {"design": 0.20, "concept": 0.10}
 GATE_FLOOR_PERCENTILE = 2  # the gate judges answers with at least this percentile of the off-topic pairings'
 #                            own vocabulary (model.StructureModel.gate_floor)

@@ -19,6 +19,7 @@ from app.ui.dialogs.review import ReviewDialog
 from app.ui.interview_controller import Phase
 from app.ui.main_window import MainWindow
 from app.ui.widgets.record_panel import STOP_TEXT
+from app.ui.widgets.review_panel import ReviewPanel
 
 MODEL_TIMEOUT_MS = 120_000
 
@@ -44,6 +45,11 @@ def interview_window(qtbot: QtBot, services: Services, star_answer_wav: Path, pl
     assert ready.args == [True], w.banner.text()
     yield w
     w.close()
+
+
+def ticked_items(review: ReviewPanel) -> list[str]:
+    """The rubric items a review's checklist marks present, in its order."""
+    return [t.split("\n")[0][2:] for t in review.checklist.texts() if t.startswith("\u2713")]
 
 
 @pytest.mark.models
@@ -84,7 +90,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     first_score = c.latest().score if c.latest() else None
     assert first_score is not None and first_score < 100
     assert review.cards.text("score").startswith(f"{first_score}/100")
-    take1_ticked = [t.split("\n")[0][2:] for t in review.checklist.texts() if t.startswith("\u2713")]
+    take1_ticked = ticked_items(review)
     assert review.heading.text() == "Your answer \u00b7 Take 1"
     assert review.coaching.fix_text().startswith("Say more: the answer ran 0:1")  # 11 s against 2:30
     assert "Too short" in review.cards.text("length")
@@ -108,8 +114,7 @@ def test_a_quick_interview_end_to_end(interview_window: MainWindow, qtbot: QtBot
     second_score = c.latest().score if c.latest() else None
     assert second_score is not None and second_score > first_score
     assert review.cards.text("score").startswith(f"{second_score}/100")
-    ticked = [t.split("\n")[0][2:] for t in review.checklist.texts() if t.startswith("\u2713")]
-    gained = [i for i in ticked if i not in take1_ticked]
+    gained = [i for i in ticked_items(review) if i not in take1_ticked]
     assert "Result" in gained  # the retake's "As a result, latency dropped by forty percent ..."
     comparison = review.comparison.text()
     assert "Compared with take 1" in comparison and f"Score: {first_score} \u2192 {second_score}" in comparison
