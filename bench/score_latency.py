@@ -4,8 +4,9 @@ structure scorer adds.
     .venv/bin/python bench/score_latency.py [--model PATH] [--threads 2] [--runs 7] [--json]
 
 Measures: the default `score_answer` per rubric (STAR: the trained model, spaCy parse included; design and
-concept: the cue scorer), the cue scorer alone, the trained model on every rubric; the resident memory added by
-loading spaCy and the structure model and scoring once (RSS before and after, MB); then, with the LLM judge:
+concept: the cue scorer behind the relevance gate, concept's with the sentence encoder), the cue scorer alone,
+the trained model on every rubric; the resident memory added by loading spaCy, the structure model and the
+sentence encoder and scoring once (RSS before and after, MB); then, with the LLM judge:
 combined with the model's measured trust (SmolLM2 has trust 0, so no model call is made) and with the model
 forced to full trust, the worst case, where every borderline sentence is put to the model (one prefix-cached
 call per item that has borderline evidence), the model's cache emptied before each run as for a new answer.
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.domain import Word  # noqa: E402
 from app.scoring import nlp  # noqa: E402
+from app.scoring.encoder import default_encoder  # noqa: E402
 from app.scoring.llm import LlamaJudge  # noqa: E402
 from app.scoring.scorer import score_answer, score_cues  # noqa: E402
 from app.scoring.trained import score_trained  # noqa: E402
@@ -97,9 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         score_trained(rid, QUESTION, words=words)
     extra_mb = round(rss_mb() - before, 1)
     rubrics = ("star", "design", "concept")
-    # spaCy parses are cached by text (training sees one sentence in many variants): emptied before each run,
-    # as for a new answer
-    fresh = nlp._cache.clear
+    # spaCy parses and sentence encodings are cached by text (training sees one sentence in many variants):
+    # emptied before each run, as for a new answer
+    def fresh() -> None:
+        nlp._cache.clear()
+        default_encoder().clear_cache()
+
     default_s = {rid: timed(partial(score_answer, rid, QUESTION, words=words), args.runs, fresh) for rid in rubrics}
     trained_s = {rid: timed(partial(score_trained, rid, QUESTION, words=words), args.runs, fresh) for rid in rubrics}
     cues_s = timed(partial(score_cues, "star", QUESTION, words=words), args.runs)

@@ -20,6 +20,9 @@ The measures, each one number per (question, answer):
   of reference questions of the rubric's kind (the bank's, and the training folds' own questions), as a z
   score ("_qz") or as the share of pool questions the answer is less close to ("_qrank"); "_z+qz" sums the
   answer-side z and the question-side one;
+- minilm: cosine of the question's all-MiniLM-L6-v2 sentence embedding with the answer's first 128 word pieces'
+  (app/scoring/encoder.py, what the gates read; pretrained, fitted on nothing here); "minilm_sentences" with
+  the mean of the answer's sentences' embeddings instead;
 - emb: cosine of SmolLM2-135M mean-pooled embeddings of question and answer (--llm; cached);
 - pmi: SmolLM2's log P(question | answer) - log P(question), per question token (--llm; cached);
 each raw and "_z" (not pmi: it would need the likelihood of every background answer): standardised against
@@ -197,6 +200,25 @@ def fit_cached(store: dict[str, object], name: str) -> Scorer:
             q, a = np.array(store[key("e", question)]), np.array(store[key("e", text)])
             return float(q @ a / (np.linalg.norm(q) * np.linalg.norm(a)))
         return float(store[key("p", question, text)])  # type: ignore[arg-type]
+    return score
+
+
+def fit_minilm(mean_of_sentences: bool = False) -> Scorer:
+    """Cosine of the question's all-MiniLM-L6-v2 embedding with the answer's (app/scoring/encoder.py: a pretrained
+    sentence encoder, fitted on nothing here): the product's measure, the answer's first 128 word pieces
+    (encoder.passage_relevance), or with `mean_of_sentences` the mean of every sentence's vector."""
+    from app.scoring.encoder import default_encoder, passage_relevance
+
+    enc = default_encoder()
+
+    def score(question: str, text: str) -> float:
+        sentences = [t for t in text.split("\n\n") if t.strip()]
+        if not sentences:
+            return 0.0
+        if not mean_of_sentences:
+            return passage_relevance(question, sentences)
+        centre = enc.encode(sentences).mean(0)
+        return float(enc.encode([question])[0] @ centre / max(float(np.linalg.norm(centre)), 1e-12))
     return score
 
 
@@ -428,7 +450,8 @@ def main() -> int:
         ("lsa+bank", lambda docs, pool: fit_lsa([*docs, *bank_docs])), ("lsa+bank+qidf", product),
         ("lsa+bank+qidf_qz", lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qz")),
         ("lsa+bank+qidf_qrank", lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qrank")),
-        ("lsa+bank+qidf_z+qz", (product, lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qz")))]
+        ("lsa+bank+qidf_z+qz", (product, lambda docs, pool: fit_lsa([*docs, *bank_docs], questions, pool, "qz"))),
+        ("minilm", lambda docs, pool: fit_minilm()), ("minilm_sentences", lambda docs, pool: fit_minilm(True))]
     if args.llm or args.llm_compute:
         cached = json.loads(args.cache.read_text())
         measures += [("emb", lambda docs, pool: fit_cached(cached, "emb")),

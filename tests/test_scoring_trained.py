@@ -150,8 +150,8 @@ def test_an_explanation_or_a_design_given_to_a_behavioural_question_keeps_at_mos
 ])
 def test_the_relevance_gate_turns_away_an_answer_to_another_question_only(
         rubric: str, other: str, own: str, answer: str) -> None:
-    # The cue scorer behind the gate (train.DEFAULTS: "cues+gate" for both); the README says how often it errs
-    # either way.
+    # The cue scorer behind the gate (design's default; concept's confirms its items too: train.DEFAULTS); the
+    # README says how often it errs either way.
     assert sum(v.present for v in score_cues(rubric, other, text=answer, gate=True).items) <= 1
     gated, plain = score_cues(rubric, own, text=answer, gate=True), score_cues(rubric, own, text=answer)
     assert [(v.id, v.present) for v in gated.items] == [(v.id, v.present) for v in plain.items]

@@ -24,12 +24,14 @@ from app.errors import ModelError
 from app.paths import question_bank_dir
 from app.scoring import cue_features as cues_module
 from app.scoring import cues as cue_scorer_module
+from app.scoring import encoder as encoder_module
 from app.scoring import features as word_lists_module
 from app.scoring import guard as guard_module
 from app.scoring import nlp as nlp_module
 from app.scoring import syntax as features_module
 from app.scoring import topic as topic_module
 from app.scoring.cue_features import cue_features
+from app.scoring.encoder import passage_relevance, weights_digest
 from app.scoring.nlp import parse
 from app.scoring.rubrics import Rubric
 from app.scoring.sentences import Sentence
@@ -56,7 +58,9 @@ def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf:
     `topic` space, the relevance family also says how close the answer is to the question in meaning
     ("rel:lsa"; "rel:lsa_z" standardised against other answers; "rel:lsa_anchor", the same for the question's
     most specific word; where the space has a pool of reference questions for the rubric, "rel:lsa_qz" and
-    "rel:lsa_qrank", standardised against the answer's closeness to other questions: app/scoring/topic.py)."""
+    "rel:lsa_qrank", standardised against the answer's closeness to other questions: app/scoring/topic.py). Where
+    the rubric's gate reads it, "rel:minilm": the cosine of the question's and the answer's sentence embeddings
+    (app/scoring/encoder.py)."""
     texts = [clean(s.text) for s in sentences]
     wanted = [k for k, (s, t) in enumerate(zip(sentences, texts, strict=True)) if not s.label and t]
     docs = parse([clean(question)] + [texts[k] for k in wanted])
@@ -68,6 +72,8 @@ def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf:
         cos, z, anchor = topic.relevance(rubric.id, sorted(q), bag)
         meaning = {"rel:lsa": round(cos, 6), "rel:lsa_z": round(z, 6), "rel:lsa_anchor": round(anchor, 6)}
         meaning.update(question_side(topic, rubric.id, sorted(q), bag))
+    if q and uses_encoder(rubric.id):
+        meaning["rel:minilm"] = round(passage_relevance(clean(question), [texts[k] for k in wanted]), 6)
     out: list[dict[str, float] | None] = []
     for k, s in enumerate(sentences):
         doc = parsed.get(k)
@@ -123,7 +129,14 @@ def select(feats: Mapping[str, float], families: Sequence[str]) -> dict[str, flo
 LEXICAL_GATE = ("rel:answer", "rel:best_sentence", "rel:none", "rel:low")
 MEANING_GATE = ("rel:lsa", "rel:lsa_z", "rel:lsa_anchor")
 QUESTION_SIDE = ("rel:lsa_qz", "rel:lsa_qrank")  # standardised against other questions (topic.question_side)
-RELEVANCE_GATES = {"design": LEXICAL_GATE + MEANING_GATE + QUESTION_SIDE, "concept": MEANING_GATE}
+# A pretrained sentence encoder's cosine of question and answer (app/scoring/encoder.py), measured 2026-12-04: for
+# concept it left the gated cues' cross-validated balanced accuracy where it was (0.673 -> 0.674, off-topic
+# pairings keeping more than one item 5%), let fewer pairings to the bank's questions of other categories through
+# (23 -> 20 of 228, 4 -> 2 keeping more than one item) and turned away none of the 36 training-side answers to the
+# bank question on their topic (1 without); for design it moved nothing (0.834 -> 0.835, 7% of 540; 13 of 66 bank
+# pairings through either way), so design's gate does not pay for it.
+ENCODER_GATE = ("rel:minilm",)
+RELEVANCE_GATES = {"design": LEXICAL_GATE + MEANING_GATE + QUESTION_SIDE, "concept": MEANING_GATE + ENCODER_GATE}
 # A story tells what happened to the speaker: the share of sentences whose main clause has these subjects and
 # tenses (syntax._syn) tells a story from an explanation or a design (STAR's gate).
 _STORY_SYN = ("past", "present", "would", "will", "modal", "i", "we", "you", "it", "noun", "i_past", "we_past",
@@ -134,6 +147,11 @@ STORY_GATE = tuple(f"story:{n}" for n in _STORY_SYN) + ("story:date",)
 def gate_names(rubric_id: str) -> tuple[str, ...]:
     """The features of a rubric's on-topic gate: stories for STAR, relevance to the question for the others."""
     return STORY_GATE if rubric_id == "star" else RELEVANCE_GATES.get(rubric_id, LEXICAL_GATE + MEANING_GATE)
+
+
+def uses_encoder(rubric_id: str) -> bool:
+    """Whether the rubric's gate reads the sentence encoder (only then is it run)."""
+    return bool(set(ENCODER_GATE) & set(gate_names(rubric_id)))
 
 
 def gate_features(feats: Sequence[Mapping[str, float] | None], rubric_id: str = "") -> dict[str, float]:
@@ -147,7 +165,8 @@ def gate_features(feats: Sequence[Mapping[str, float] | None], rubric_id: str = 
     if not present:
         return {"rel:none": 1.0}
     first = present[0]
-    out = {n: first[n] for n in ("rel:answer", "rel:none", "rel:low", *MEANING_GATE, *QUESTION_SIDE) if n in first}
+    out = {n: first[n] for n in ("rel:answer", "rel:none", "rel:low", *MEANING_GATE, *QUESTION_SIDE, *ENCODER_GATE)
+           if n in first}
     out["rel:best_sentence"] = max(f.get("rel:sentence", 0.0) for f in present)
     return out
 
@@ -213,18 +232,20 @@ class StructureModel:
 
 # The modules whose source the stamp hashes (packaging/viva.spec ships their .py files in a frozen build).
 STAMPED_MODULES = (features_module, cues_module, nlp_module, topic_module, cue_scorer_module, word_lists_module,
-                   guard_module)
+                   guard_module, encoder_module)
 
 
 def _source_hash() -> str:
     """A hash of what decides the verdicts besides the weights: the feature code, the cue code and patterns,
-    the parser's name, and the guard against grader-directed text with its detector's weights."""
+    the parser's name, the guard against grader-directed text with its detector's weights, and the sentence
+    encoder with its weights' checksums."""
     h = hashlib.sha256()
     for module in STAMPED_MODULES:
         # The source, also in a frozen build (whose modules are compiled: packaging/viva.spec ships these
         # sources beside them so results are stamped as in a checkout).
         h.update(Path(str(module.__file__)).with_suffix(".py").read_bytes())
     h.update((question_bank_dir() / "rubrics.yaml").read_bytes())
+    h.update(weights_digest().encode())
     detector = guard_module.detector_path()
     h.update(detector.read_bytes() if detector.exists() else b"no detector")
     return h.hexdigest()
