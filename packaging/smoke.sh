@@ -45,12 +45,17 @@ grep -q '"rubric": "star"' "$work/import.json" || fail "no STAR rubric result"
 grep -q '"name": "smollm2-135m-instruct"' "$work/import.json" || fail "not scored by the bundled LLM"
 viva sessions --json | grep -q '"title": "import"' || fail "the import is not in viva sessions"
 
-step "viva score --kind design (the relevance gate's sentence encoder)"
-viva score --kind design --no-llm --json --question-text "Design a real-time fraud detection system." \
-  --answer-text "We will know it works if the fraud loss rate drops. Start with a rules baseline on amount and \
-velocity. Watch for training-serving skew between batch and streaming features. Monitor precision and drift." \
+step "viva score --kind technical (concept's relevance gate reads the sentence encoder)"
+leakage="Data leakage is when information that is not available at prediction time gets into training. For example, \
+a feature computed from the label, or scaling fitted on the whole dataset before the split. The trade-off is that a \
+leaky model looks great offline and fails in production."
+viva score --kind technical --no-llm --json --question-text "What is data leakage?" --answer-text "$leakage" \
   > "$work/score.json" || fail "viva score exited $?"
 grep -q '"prompt_version": "rubrics-v2/structure-' "$work/score.json" || fail "no structure stamp in $(head -c 300 "$work/score.json")"
+grep -q '"present": true' "$work/score.json" || fail "the answer kept no item for its own question"
+viva score --kind technical --no-llm --json --question-text "What is the curse of dimensionality?" \
+  --answer-text "$leakage" > "$work/offtopic.json" || fail "viva score exited $?"
+if grep -q '"present": true' "$work/offtopic.json"; then fail "the data-leakage answer kept items for another question"; fi
 
 step "viva trends --plot, viva export --format html (matplotlib)"
 viva trends --plot "$work/trends.png" > /dev/null || fail "viva trends --plot exited $?"

@@ -59,8 +59,8 @@ def featurize(rubric: Rubric, question: str, sentences: Sequence[Sentence], idf:
     ("rel:lsa"; "rel:lsa_z" standardised against other answers; "rel:lsa_anchor", the same for the question's
     most specific word; where the space has a pool of reference questions for the rubric, "rel:lsa_qz" and
     "rel:lsa_qrank", standardised against the answer's closeness to other questions: app/scoring/topic.py). Where
-    the rubric's gate reads it, "rel:minilm": the cosine of the question's and the answer's sentence embeddings
-    (app/scoring/encoder.py)."""
+    the rubric's gate reads it, "rel:minilm": the cosine of the question's sentence embedding and the answer's
+    (its first encoder.PASSAGE_TOKENS word pieces: app/scoring/encoder.passage_relevance)."""
     texts = [clean(s.text) for s in sentences]
     wanted = [k for k, (s, t) in enumerate(zip(sentences, texts, strict=True)) if not s.label and t]
     docs = parse([clean(question)] + [texts[k] for k in wanted])
