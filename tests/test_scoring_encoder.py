@@ -54,6 +54,16 @@ def test_broken_weights_are_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as e:
         SentenceEncoder(tmp_path)
     assert "\n" not in str(e.value)
+    # a readable file and tokenizer, but not this model's tensors
+    (tmp_path / "tokenizer.json").write_bytes((default_encoder_dir() / "tokenizer.json").read_bytes())
+    with pytest.raises(ModelError, match="is not all-MiniLM-L6-v2 .*tensors missing"):
+        SentenceEncoder(tmp_path)
+
+
+def default_encoder_dir() -> Path:
+    from app.modelstore import load_manifest
+
+    return load_manifest()["minilm-l6-v2"].directory
 
 
 def test_concepts_gate_reads_how_close_the_encoder_puts_question_and_answer() -> None:

@@ -69,8 +69,10 @@ def _norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 class SentenceEncoder:
     def __init__(self, directory: Path) -> None:
-        from tokenizers import Tokenizer
-
+        try:
+            from tokenizers import Tokenizer
+        except ImportError:
+            raise ModelError("the tokenizers package is not installed; run scripts/setup.sh") from None
         tensors = read_safetensors(directory / WEIGHTS)
         try:
             self._tok = Tokenizer.from_file(str(directory / TOKENIZER))
@@ -92,10 +94,18 @@ class SentenceEncoder:
         self._cache: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
 
     def _check(self) -> None:
-        if self._w["embeddings.word_embeddings.weight"].shape[1] != HIDDEN:
-            raise ValueError("hidden size is not 384")
+        """Every tensor the forward pass reads is there, with the model's hidden size (ValueError otherwise)."""
+        names = [f"embeddings.{n}" for n in ("word_embeddings.weight", "position_embeddings.weight",
+                                             "token_type_embeddings.weight", "LayerNorm.weight", "LayerNorm.bias")]
         for i in range(LAYERS):
-            self._w[f"encoder.layer.{i}.output.LayerNorm.bias"]  # noqa: B018 - raises KeyError if absent
+            for n in ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                      "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm"):
+                names += [f"encoder.layer.{i}.{n}.weight", f"encoder.layer.{i}.{n}.bias"]
+        missing = [n for n in names if n not in self._w]
+        if missing:
+            raise ValueError(f"{len(missing)} tensors missing, {missing[0]} first")
+        if self._w["embeddings.word_embeddings.weight"].shape[1] != HIDDEN:
+            raise ValueError(f"hidden size is not {HIDDEN}")
 
     def _forward(self, texts: Sequence[str]) -> np.ndarray:
         w = self._w
