@@ -14,14 +14,16 @@ from app.errors import ModelError
 from app.modelstore import check, load_manifest, require
 
 
-def make_root(tmp_path: Path, content: bytes) -> Path:
+def make_root(tmp_path: Path, content: bytes, name: str = "tiny", kind: str = "llm", path: str = "m.gguf",
+              source: str = "some_pkg/m.gguf") -> Path:
+    """A models root whose manifest has one entry of one file (`path`, from the wheel member `source`)."""
     root = tmp_path / "models"
-    (root / "tiny").mkdir(parents=True)
+    (root / name).mkdir(parents=True)
     manifest = {"models": [{
-        "name": "tiny", "kind": "llm", "set": "default", "description": "d", "licence": "l",
+        "name": name, "kind": kind, "set": "default", "description": "d", "licence": "l",
         "packages": ["some-pkg==1.0"],
-        "files": [{"path": "m.gguf", "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
-                   "from": ["some_pkg/m.gguf"]}],
+        "files": [{"path": path, "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+                   "from": [source]}],
     }]}
     (root / "manifest.json").write_text(json.dumps(manifest))
     return root
@@ -101,15 +103,7 @@ def test_fetch_reads_a_file_from_a_zip_inside_the_wheel(tmp_path: Path) -> None:
     cache.mkdir()
     with zipfile.ZipFile(cache / "some_pkg-1.0-py3-none-any.whl", "w", zipfile.ZIP_DEFLATED) as w:
         w.writestr("some_pkg/model.zip", inner.getvalue())
-    root = tmp_path / "models"
-    root.mkdir()
-    manifest = {"models": [{
-        "name": "enc", "kind": "encoder", "set": "default", "description": "d", "licence": "l",
-        "packages": ["some-pkg==1.0"],
-        "files": [{"path": "model.bin", "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
-                   "from": ["some_pkg/model.zip!model.bin"]}],
-    }]}
-    (root / "manifest.json").write_text(json.dumps(manifest))
+    root = make_root(tmp_path, content, "enc", "encoder", "model.bin", "some_pkg/model.zip!model.bin")
     entry = load_manifest(root)["enc"]
     fetch(entry, cache)
     assert (root / "enc" / "model.bin").read_bytes() == content and require(entry) == root / "enc"

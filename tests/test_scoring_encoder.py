@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from app.errors import ModelError
-from app.scoring.encoder import HIDDEN, SentenceEncoder, default_encoder, read_safetensors
+from app.modelstore import load_manifest
+from app.scoring.encoder import HIDDEN, MODEL_NAME, SentenceEncoder, default_encoder, read_safetensors
 
 pytestmark = pytest.mark.models
 
@@ -33,8 +34,8 @@ def test_same_text_same_vector_wherever_it_is_batched() -> None:
     and order and repeats are kept."""
     enc = default_encoder()
     short, long = "We shipped it.", "I rewrote the feature pipeline so that it batches requests to the store."
-    alone = np.array([SentenceEncoder._forward(enc, [t])[0] for t in (short, long)])
-    together = SentenceEncoder._forward(enc, [short, long])
+    alone = np.array([enc._forward([t])[0] for t in (short, long)])
+    together = enc._forward([short, long])
     assert np.allclose(alone, together, atol=1e-5)
     out = enc.encode([long, short, long])
     assert np.allclose(out[0], out[2]) and np.allclose(out[1], alone[0], atol=1e-5)
@@ -55,15 +56,9 @@ def test_broken_weights_are_one_line_errors(tmp_path: Path) -> None:
         SentenceEncoder(tmp_path)
     assert "\n" not in str(e.value)
     # a readable file and tokenizer, but not this model's tensors
-    (tmp_path / "tokenizer.json").write_bytes((default_encoder_dir() / "tokenizer.json").read_bytes())
+    (tmp_path / "tokenizer.json").write_bytes((load_manifest()[MODEL_NAME].directory / "tokenizer.json").read_bytes())
     with pytest.raises(ModelError, match="is not all-MiniLM-L6-v2 .*tensors missing"):
         SentenceEncoder(tmp_path)
-
-
-def default_encoder_dir() -> Path:
-    from app.modelstore import load_manifest
-
-    return load_manifest()["minilm-l6-v2"].directory
 
 
 def test_concepts_gate_reads_how_close_the_encoder_puts_question_and_answer() -> None:
