@@ -6,7 +6,8 @@ structure scorer adds.
 Measures: the default `score_answer` per rubric (STAR: the trained model, spaCy parse included; design and
 concept: the cue scorer behind the relevance gate, concept's with the sentence encoder), the cue scorer alone,
 the trained model on every rubric; the resident memory added by loading spaCy, the structure model and the
-sentence encoder and scoring once (RSS before and after, MB); then, with the LLM judge:
+sentence encoder and scoring once (RSS before and after, MB; spaCy's share apart, since the delivery analysis
+loads it too); then, with the LLM judge:
 combined with the model's measured trust (SmolLM2 has trust 0, so no model call is made) and with the model
 forced to full trust, the worst case, where every borderline sentence is put to the model (one prefix-cached
 call per item that has borderline evidence), the model's cache emptied before each run as for a new answer.
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     words = words_of(ANSWER)
     before = rss_mb()
     t0 = time.perf_counter()
+    nlp.parse(["I rewrote the feature pipeline."])  # spaCy alone first: the delivery analysis loads it too
+    spacy_mb = round(rss_mb() - before, 1)
     score_answer("star", QUESTION, words=words)  # loads spaCy and the structure model
     first_s = time.perf_counter() - t0
     for rid in ("design", "concept"):
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     default_s = {rid: timed(partial(score_answer, rid, QUESTION, words=words), args.runs, fresh) for rid in rubrics}
     trained_s = {rid: timed(partial(score_trained, rid, QUESTION, words=words), args.runs, fresh) for rid in rubrics}
     cues_s = timed(partial(score_cues, "star", QUESTION, words=words), args.runs)
-    structure = {"first_call_s": round(first_s, 3), "extra_mb": extra_mb, "default_s": default_s,
+    structure = {"first_call_s": round(first_s, 3), "extra_mb": extra_mb, "spacy_mb": spacy_mb, "default_s": default_s,
                  "cues_s": cues_s, "trained_s": trained_s}
     judge = LlamaJudge(args.model, n_threads=args.threads, name=args.name)
     judge.load()
@@ -134,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{report['words']}-word answer; median of {args.runs} runs after loading:")
     print(f"  structure scorer: first call {first_s:.2f} s (loads spaCy and the model), "
-          f"{extra_mb:.0f} MB more resident memory")
+          f"{extra_mb:.0f} MB more resident memory, {spacy_mb:.0f} MB of it spaCy's (which the delivery analysis "
+          f"also loads for any answer holding a possible discourse filler: app/delivery/discourse.py), "
+          f"{extra_mb - spacy_mb:.0f} MB the rest")
     for rid, sec in default_s.items():
         print(f"  score_answer {rid:8s}         {sec * 1000:8.1f} ms (default scorer)")
     print(f"  cue scorer alone (star)       {cues_s * 1000:8.1f} ms")
